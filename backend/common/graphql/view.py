@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from strawberry.django.views import GraphQLView
+
+from backend.accounts.authentication import authenticate_request
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class AuthenticatedGraphQLView(GraphQLView):
+    """Bearer tokens need no CSRF token; session requests get Django's CSRF check in
+    authenticate_request instead of the middleware's, which cannot tell the two apart."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refused = authenticate_request(request)
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,14 @@
+import dj_database_url
+
+from backend.config.env import env, env_int
+
+# DATABASE_URL is set by `make run` (embedded PostgreSQL) or by the operator.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
+        engine="django_tenants.postgresql_backend",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME", "dangjian_test")}

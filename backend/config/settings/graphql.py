@@ -1,0 +1,14 @@
+from backend.config.env import env_bool, env_int
+
+GRAPHQL_MAX_PAGE_SIZE = 100
+GRAPHQL_DEFAULT_PAGE_SIZE = env_int("GRAPHQL_DEFAULT_PAGE_SIZE", 20)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12)
+GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30)
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2000)
+# Adds `extensions.sqlQueries` to each response; the tests and the benchmark read it.
+GRAPHQL_REPORT_SQL_QUERIES = env_bool("GRAPHQL_REPORT_SQL_QUERIES", False)
+
+STRAWBERRY_DJANGO = {
+    "MUTATIONS_DEFAULT_HANDLE_ERRORS": False,
+    "GENERATE_ENUMS_FROM_CHOICES": False,
+}

@@ -1,0 +1,40 @@
+"""django-tenants: which apps live in the public schema and which in every district's schema."""
+
+from backend.config.env import env, env_int
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.postgres",
+    "backend.accounts",
+    "strawberry_django",
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "backend.accounts",
+    "backend.orgs",
+    "backend.units",
+    "backend.members",
+]
+
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.District"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+ROOT_URLCONF = "backend.config.urls_district"
+PUBLIC_SCHEMA_URLCONF = "backend.config.urls_platform"
+
+# The platform host serves the municipal API; each district is <code>.<PLATFORM_HOST>.
+PLATFORM_HOST = env("DANGJIAN_PLATFORM_HOST", "localhost")
+# New districts are cloned from this schema instead of replaying every migration.
+DISTRICT_TEMPLATE_SCHEMA = "district_template"
+
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("DANGJIAN_MIGRATION_PROCESSES", 4)

@@ -1,0 +1,180 @@
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+
+from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.inputs import provided
+from backend.common.graphql.node import DistrictNode, load_node
+from backend.common.graphql.permissions import IsDistrictUser
+from backend.common.masking import mask_id_number, mask_phone
+from backend.common.validation import ValidationFailed
+from backend.members import selectors, services
+from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
+from backend.orgs.graphql import PartyOrgType, load_org, org_scope
+from backend.units.graphql import UnitType, load_unit
+
+GenderEnum = strawberry.enum(Gender, name="Gender", description="性别")
+MemberCategoryEnum = strawberry.enum(MemberCategory, name="MemberCategory", description="党员类别")
+MemberStatusEnum = strawberry.enum(MemberStatus, name="MemberStatus", description="党员状态")
+EducationEnum = strawberry.enum(Education, name="Education", description="学历")
+
+
+@strawberry_django.type(Member, name="Member", description="党员")
+class MemberType(DistrictNode):
+    name: str
+    gender: GenderEnum
+    birth_date: date
+    education: EducationEnum
+    joined_on: date = strawberry_django.field(description="入党日期")
+    status: MemberStatusEnum
+    category: MemberCategoryEnum
+    org: PartyOrgType = strawberry_django.field(description="组织关系所在党组织")
+    residence_community: PartyOrgType | None = strawberry_django.field(
+        description="居住社区 (in-service members report there)"
+    )
+    work_unit: UnitType | None
+
+    @strawberry_django.field(only=["id_number"], description="Masked: 110***********1234.")
+    def id_number(self, root: strawberry.Parent[Member]) -> str:
+        return mask_id_number(root.id_number)
+
+    @strawberry_django.field(only=["phone"], description="Masked: 138****1234.")
+    def phone(self, root: strawberry.Parent[Member]) -> str:
+        return mask_phone(root.phone)
+
+
+@strawberry.type
+class MemberPayload:
+    member: MemberType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateMemberInput:
+    name: str
+    id_number: str
+    education: EducationEnum
+    joined_on: date
+    status: MemberStatusEnum
+    category: MemberCategoryEnum
+    org_id: relay.GlobalID
+    gender: GenderEnum | None = strawberry.field(
+        default=None, description="Taken from the ID number when omitted."
+    )
+    birth_date: date | None = strawberry.field(
+        default=None, description="Taken from the ID number when omitted."
+    )
+    phone: str = ""
+    residence_community_id: relay.GlobalID | None = None
+    work_unit_id: relay.GlobalID | None = None
+
+
+@strawberry.input(description="Omitted fields keep their value; a null reference clears it.")
+class UpdateMemberInput:
+    id: relay.GlobalID
+    name: str | None = strawberry.UNSET
+    id_number: str | None = strawberry.UNSET
+    education: EducationEnum | None = strawberry.UNSET
+    joined_on: date | None = strawberry.UNSET
+    status: MemberStatusEnum | None = strawberry.UNSET
+    category: MemberCategoryEnum | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    org_id: relay.GlobalID | None = strawberry.UNSET
+    residence_community_id: relay.GlobalID | None = strawberry.UNSET
+    work_unit_id: relay.GlobalID | None = strawberry.UNSET
+
+
+_UPDATABLE = {
+    "name": "name",
+    "id_number": "id_number",
+    "education": "education",
+    "joined_on": "joined_on",
+    "status": "status",
+    "category": "category",
+    "phone": "phone",
+}
+
+
+def _member_payload(action: Any) -> MemberPayload:
+    try:
+        return MemberPayload(member=action(), errors=[])
+    except ValidationFailed as exc:
+        return MemberPayload(member=None, errors=user_errors(exc))
+
+
+def _optional_refs(input_obj: Any) -> dict[str, Any]:
+    refs: dict[str, Any] = {}
+    if input_obj.residence_community_id is not strawberry.UNSET:
+        gid = input_obj.residence_community_id
+        refs["residence_community"] = load_org(gid, "residenceCommunityId") if gid else None
+    if input_obj.work_unit_id is not strawberry.UNSET:
+        gid = input_obj.work_unit_id
+        refs["work_unit"] = load_unit(gid, "workUnitId") if gid else None
+    return refs
+
+
+@strawberry.type
+class MembersQuery:
+    @strawberry_django.connection(
+        PageConnection[MemberType],
+        permission_classes=[IsDistrictUser],
+        description="党员 ordered by name; within = organisational relation in that subtree.",
+    )
+    def members(
+        self,
+        category: MemberCategoryEnum | None = None,
+        within: relay.GlobalID | None = None,
+        search: Annotated[str | None, strawberry.argument(description="Part of the name.")] = None,
+        id_number: Annotated[
+            str | None, strawberry.argument(description="Exact 18-character ID number.")
+        ] = None,
+    ) -> Iterable[MemberType]:
+        return selectors.member_list(  # type: ignore[return-value]
+            category=category, within=org_scope(within), search=search, id_number=id_number
+        )
+
+
+@strawberry.type
+class MembersMutation:
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def create_member(self, input: CreateMemberInput) -> MemberPayload:
+        def create() -> Member:
+            refs = _optional_refs(input)
+            return services.member_create(
+                data=services.MemberData(
+                    name=input.name,
+                    id_number=input.id_number,
+                    education=input.education,
+                    joined_on=input.joined_on,
+                    status=input.status,
+                    category=input.category,
+                    org=load_org(input.org_id, "orgId"),
+                    gender=input.gender,
+                    birth_date=input.birth_date,
+                    phone=input.phone,
+                    residence_community=refs.get("residence_community"),
+                    work_unit=refs.get("work_unit"),
+                )
+            )
+
+        return _member_payload(create)
+
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def update_member(self, input: UpdateMemberInput) -> MemberPayload:
+        def update() -> Member:
+            member = load_node(Member, input.id, field="id", what="党员")
+            changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}
+            if input.org_id:
+                changes["org"] = load_org(input.org_id, "orgId")
+            changes.update(_optional_refs(input))
+            if "id_number" in changes:
+                # A new ID number brings its own birth date and sex.
+                changes.update(gender=None, birth_date=None)
+            return services.member_update(member=member, changes=changes)
+
+        return _member_payload(update)

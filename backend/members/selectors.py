@@ -1,0 +1,51 @@
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import JSONObject
+
+from backend.members.models import Member, MemberCategory
+from backend.orgs.models import PartyOrg
+
+
+def member_list(
+    *,
+    category: str | None = None,
+    within: PartyOrg | None = None,
+    search: str | None = None,
+    id_number: str | None = None,
+) -> QuerySet[Member]:
+    qs = Member.objects.all()
+    if category:
+        qs = qs.filter(category=category)
+    if within is not None:
+        qs = qs.filter(org__path__descendant_of=within.path)
+    if search:
+        qs = qs.filter(name__icontains=search.strip())
+    if id_number:
+        qs = qs.filter(id_number=id_number.strip().upper())
+    return qs.order_by("name", "id")
+
+
+def _counts_by_category() -> JSONObject:
+    per_category = {
+        category: Count("pk", filter=Q(category=category)) for category in MemberCategory.values
+    }
+    return JSONObject(total=Count("pk"), **per_category)
+
+
+def subtree_member_counts_subquery() -> Subquery:
+    """Members whose organisational relation is in each org's subtree, by category, as JSON."""
+    rows = (
+        Member.objects.filter(org__path__descendant_of=OuterRef("path"))
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(counts=_counts_by_category())
+        .values("counts")
+    )
+    return Subquery(rows)
+
+
+def subtree_member_counts(org: PartyOrg) -> dict[str, int]:
+    counts = Member.objects.filter(org__path__descendant_of=org.path).aggregate(
+        counts=_counts_by_category()
+    )["counts"]
+    return dict(counts)

@@ -1,0 +1,214 @@
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+import strawberry_django
+from django.db.models import QuerySet
+from strawberry import relay
+from strawberry.types import Info
+
+from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.inputs import provided
+from backend.common.graphql.node import DistrictNode, load_node
+from backend.common.graphql.permissions import IsDistrictUser
+from backend.common.validation import ValidationFailed
+from backend.members.selectors import subtree_member_counts, subtree_member_counts_subquery
+from backend.orgs import selectors, services
+from backend.orgs.models import PartyOrg, PartyOrgKind
+from tenants.global_ids import decode_node_id
+
+PartyOrgKindEnum = strawberry.enum(PartyOrgKind, name="PartyOrgKind", description="党组织类型")
+
+
+@strawberry.type(
+    description="Members whose organisational relation lies in a subtree, by category."
+)
+class MemberCounts:
+    total: int
+    in_service: int = strawberry.field(description="在职党员")
+    mobile: int = strawberry.field(description="流动党员")
+    laid_off: int = strawberry.field(description="下岗职工党员")
+    retired: int = strawberry.field(description="离退休党员")
+    community: int = strawberry.field(description="社区党员")
+
+    @classmethod
+    def from_dict(cls, counts: dict[str, int] | None) -> "MemberCounts":
+        counts = counts or {}
+        return cls(
+            total=counts.get("total", 0),
+            in_service=counts.get("in_service", 0),
+            mobile=counts.get("mobile", 0),
+            laid_off=counts.get("laid_off", 0),
+            retired=counts.get("retired", 0),
+            community=counts.get("community", 0),
+        )
+
+
+@strawberry_django.type(PartyOrg, name="PartyOrg", description="党组织: a node of the org tree.")
+class PartyOrgType(DistrictNode):
+    code: str
+    name: str
+    kind: PartyOrgKindEnum
+    depth: int = strawberry_django.field(description="1 for the district committee.")
+    established_on: date | None
+    end_date: date | None
+    parent: "PartyOrgType | None"
+    children: PageConnection["PartyOrgType"] = strawberry_django.connection(
+        description="Direct children, ordered by code."
+    )
+
+    @strawberry_django.field(
+        annotate={"ancestors_json": lambda info: selectors.ancestors_json_subquery()},
+        description="From the district committee down to the parent (the breadcrumb).",
+    )
+    def ancestors(self, root: strawberry.Parent[PartyOrg]) -> list["PartyOrgType"]:
+        if hasattr(root, "ancestors_json"):
+            return selectors.orgs_from_json(root.ancestors_json)  # type: ignore[return-value]
+        return list(selectors.org_ancestors(root))  # type: ignore[arg-type]
+
+    @strawberry_django.connection(
+        PageConnection["PartyOrgType"], description="Everything below this org, in tree order."
+    )
+    def descendants(
+        self,
+        root: strawberry.Parent[PartyOrg],
+        kinds: list[PartyOrgKindEnum] | None = None,
+        max_depth: Annotated[
+            int | None,
+            strawberry.argument(description="1 = children only, 2 = with grandchildren, …"),
+        ] = None,
+    ) -> Iterable["PartyOrgType"]:
+        if max_depth is not None and max_depth < 1:
+            return PartyOrg.objects.none()  # type: ignore[return-value]
+        return selectors.org_descendants(root, kinds=kinds, max_depth=max_depth)  # type: ignore[return-value]
+
+    @strawberry_django.field(
+        annotate={"member_counts_json": lambda info: subtree_member_counts_subquery()},
+        description="Members with their organisational relation in this org or below, by category.",
+    )
+    def member_counts(self, root: strawberry.Parent[PartyOrg]) -> MemberCounts:
+        if hasattr(root, "member_counts_json"):
+            return MemberCounts.from_dict(root.member_counts_json)
+        return MemberCounts.from_dict(subtree_member_counts(root))
+
+
+@strawberry.type
+class PartyOrgPayload:
+    org: PartyOrgType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreatePartyOrgInput:
+    code: str
+    name: str
+    kind: PartyOrgKindEnum
+    parent_id: relay.GlobalID | None = None
+    established_on: date | None = None
+    end_date: date | None = None
+
+
+@strawberry.input(description="Omitted fields keep their value; endDate: null clears it.")
+class UpdatePartyOrgInput:
+    id: relay.GlobalID
+    code: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    kind: PartyOrgKindEnum | None = strawberry.UNSET
+    established_on: date | None = strawberry.UNSET
+    end_date: date | None = strawberry.UNSET
+
+
+@strawberry.input
+class MovePartyOrgInput:
+    id: relay.GlobalID
+    new_parent_id: relay.GlobalID
+
+
+def load_org(global_id: relay.GlobalID, field: str) -> PartyOrg:
+    return load_node(PartyOrg, global_id, field=field, what="党组织")
+
+
+def org_scope(global_id: relay.GlobalID | None) -> PartyOrg | None:
+    """An org used as a filter; a foreign or unknown ID filters to nothing rather than erroring."""
+    if global_id is None:
+        return None
+    pk = decode_node_id(global_id.node_id) if global_id.type_name == "PartyOrg" else None
+    return PartyOrg.objects.filter(pk=pk).first() or PartyOrg(path="0")
+
+
+@strawberry.type
+class OrgsQuery:
+    @strawberry_django.field(permission_classes=[IsDistrictUser])
+    def org(self, info: Info, id: relay.GlobalID) -> PartyOrgType | None:
+        if id.type_name != "PartyOrg":
+            return None
+        return PartyOrgType.resolve_node(id.node_id, info=info)  # type: ignore[no-any-return]
+
+    @strawberry_django.connection(
+        PageConnection[PartyOrgType],
+        permission_classes=[IsDistrictUser],
+        description="党组织 in tree order, filtered by kind, subtree (within) and name.",
+    )
+    def orgs(
+        self,
+        kinds: list[PartyOrgKindEnum] | None = None,
+        within: relay.GlobalID | None = None,
+        search: str | None = None,
+    ) -> Iterable[PartyOrgType]:
+        qs: QuerySet[PartyOrg] = selectors.org_list(
+            kinds=kinds, within=org_scope(within), search=search
+        )
+        return qs  # type: ignore[return-value]
+
+
+def _org_payload(action: Any) -> PartyOrgPayload:
+    try:
+        return PartyOrgPayload(org=action(), errors=[])
+    except ValidationFailed as exc:
+        return PartyOrgPayload(org=None, errors=user_errors(exc))
+
+
+@strawberry.type
+class OrgsMutation:
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def create_party_org(self, input: CreatePartyOrgInput) -> PartyOrgPayload:
+        return _org_payload(
+            lambda: services.org_create(
+                code=input.code,
+                name=input.name,
+                kind=input.kind,
+                parent=load_org(input.parent_id, "parentId") if input.parent_id else None,
+                established_on=input.established_on,
+                end_date=input.end_date,
+            )
+        )
+
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def update_party_org(self, input: UpdatePartyOrgInput) -> PartyOrgPayload:
+        def update() -> PartyOrg:
+            changes = provided(
+                input,
+                {
+                    "code": "code",
+                    "name": "name",
+                    "kind": "kind",
+                    "established_on": "established_on",
+                    "end_date": "end_date",
+                },
+            )
+            if "end_date" in changes and changes["end_date"] is None:
+                changes["clear_end_date"] = True
+            return services.org_update(org=load_org(input.id, "id"), **changes)
+
+        return _org_payload(update)
+
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def move_party_org(self, input: MovePartyOrgInput) -> PartyOrgPayload:
+        return _org_payload(
+            lambda: services.org_move(
+                org=load_org(input.id, "id"),
+                new_parent=load_org(input.new_parent_id, "newParentId"),
+            )
+        )

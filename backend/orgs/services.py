@@ -1,0 +1,182 @@
+"""Writes to the org tree. Every write keeps `path` equal to the parent's path plus the node's id."""
+
+import re
+from datetime import date
+
+from django.db import connection, transaction
+
+from backend.common.validation import FieldError, ValidationFailed
+from backend.orgs.models import PartyOrg, PartyOrgKind
+from backend.orgs.rules import may_contain
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
+
+
+def _lock_tree(*, exclusive: bool) -> None:
+    """Inserts share the lock and a move takes it alone, so no insert lands in a moving subtree
+    and two concurrent moves cannot build a cycle between them."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(hashtext(current_schema() || '.orgs_partyorg'))")
+
+
+def _next_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('orgs_partyorg', 'id'))")
+        return int(cursor.fetchone()[0])
+
+
+def _check_fields(
+    *,
+    org_id: int | None,
+    code: str,
+    name: str,
+    kind: str,
+    parent: PartyOrg | None,
+    established_on: date | None,
+    end_date: date | None,
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not CODE_PATTERN.match(code):
+        errors.append(FieldError("code", "INVALID", "组织代码须为 1–50 位字母、数字或 _ . -。"))
+    elif PartyOrg.objects.filter(code=code).exclude(pk=org_id).exists():
+        errors.append(FieldError("code", "DUPLICATE", f"组织代码 {code} 已被使用。"))
+    if not name.strip():
+        errors.append(FieldError("name", "REQUIRED", "请填写组织名称。"))
+    elif len(name) > 200:
+        errors.append(FieldError("name", "TOO_LONG", "组织名称不能超过 200 字。"))
+    if kind not in PartyOrgKind.values:
+        errors.append(FieldError("kind", "INVALID", f"未知的组织类型 {kind}。"))
+    elif parent is None and kind != PartyOrgKind.DISTRICT_COMMITTEE:
+        errors.append(FieldError("parentId", "REQUIRED", "除区委外，党组织须有上级党组织。"))
+    elif (
+        parent is None and PartyOrg.objects.filter(parent__isnull=True).exclude(pk=org_id).exists()
+    ):
+        errors.append(FieldError("kind", "DUPLICATE_ROOT", "本区已有区委，不能再建第二个根组织。"))
+    elif parent is not None and not may_contain(parent.kind, kind):
+        errors.append(_wrong_parent_kind(parent.kind, kind))
+    if kind == PartyOrgKind.TEMPORARY_BRANCH and end_date is None:
+        errors.append(FieldError("endDate", "REQUIRED", "临时党支部须填写撤销日期。"))
+    if established_on and end_date and end_date < established_on:
+        errors.append(FieldError("endDate", "BEFORE_START", "撤销日期不能早于成立日期。"))
+    return errors
+
+
+def _wrong_parent_kind(parent_kind: str, kind: str) -> FieldError:
+    return FieldError(
+        "parentId",
+        "INVALID_PARENT_KIND",
+        f"{PartyOrgKind(kind).label}不能设在{PartyOrgKind(parent_kind).label}之下。",
+    )
+
+
+@transaction.atomic
+def org_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: PartyOrg | None,
+    established_on: date | None = None,
+    end_date: date | None = None,
+) -> PartyOrg:
+    _lock_tree(exclusive=False)
+    if parent is not None:
+        parent.refresh_from_db(fields=["path", "kind"])
+    errors = _check_fields(
+        org_id=None,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        established_on=established_on,
+        end_date=end_date,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    org_id = _next_id()
+    org = PartyOrg(
+        id=org_id,
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        path=f"{parent.path}.{org_id}" if parent else str(org_id),
+        established_on=established_on,
+        end_date=end_date,
+    )
+    org.save(force_insert=True)
+    org.refresh_from_db(fields=["depth"])
+    return org
+
+
+@transaction.atomic
+def org_update(
+    *,
+    org: PartyOrg,
+    code: str | None = None,
+    name: str | None = None,
+    kind: str | None = None,
+    established_on: date | None = None,
+    end_date: date | None = None,
+    clear_end_date: bool = False,
+) -> PartyOrg:
+    org = PartyOrg.objects.select_for_update().select_related("parent").get(pk=org.pk)
+    new_kind = kind if kind is not None else org.kind
+    new_end_date = None if clear_end_date else (end_date if end_date is not None else org.end_date)
+    new_established = established_on if established_on is not None else org.established_on
+    errors = _check_fields(
+        org_id=org.pk,
+        code=code if code is not None else org.code,
+        name=name if name is not None else org.name,
+        kind=new_kind,
+        parent=org.parent,
+        established_on=new_established,
+        end_date=new_end_date,
+    )
+    if new_kind != org.kind:
+        for child_kind in set(org.children.values_list("kind", flat=True)):
+            if not may_contain(new_kind, child_kind):
+                errors.append(
+                    FieldError(
+                        "kind",
+                        "INVALID_CHILD_KIND",
+                        f"改为{PartyOrgKind(new_kind).label}后，下级的"
+                        f"{PartyOrgKind(child_kind).label}将不再合规。",
+                    )
+                )
+    if errors:
+        raise ValidationFailed(errors)
+    org.code = code if code is not None else org.code
+    org.name = name.strip() if name is not None else org.name
+    org.kind = new_kind
+    org.established_on = new_established
+    org.end_date = new_end_date
+    org.save()
+    return org
+
+
+@transaction.atomic
+def org_move(*, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
+    """Re-hang `org` with its whole subtree under `new_parent`, in one UPDATE of the paths."""
+    _lock_tree(exclusive=True)
+    org = PartyOrg.objects.select_related("parent").get(pk=org.pk)
+    new_parent = PartyOrg.objects.get(pk=new_parent.pk)
+    if org.parent_id is None:
+        raise ValidationFailed.single("id", "ROOT_IMMOVABLE", "区委是根组织，不能移动。")
+    if PartyOrg.objects.filter(pk=new_parent.pk, path__descendant_of=org.path).exists():
+        raise ValidationFailed.single(
+            "newParentId", "CYCLE", "不能把党组织移到它自己或它的下级组织之下。"
+        )
+    if not may_contain(new_parent.kind, org.kind):
+        raise ValidationFailed([_wrong_parent_kind(new_parent.kind, org.kind)])
+    if org.parent_id == new_parent.pk:
+        return org
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE orgs_partyorg SET path = %s::ltree || subpath(path, nlevel(%s::ltree) - 1),"
+            " updated_at = now() WHERE path <@ %s::ltree",
+            [new_parent.path, org.path, org.path],
+        )
+    PartyOrg.objects.filter(pk=org.pk).update(parent=new_parent)
+    return PartyOrg.objects.get(pk=org.pk)

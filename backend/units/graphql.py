@@ -1,0 +1,150 @@
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+
+from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.inputs import provided
+from backend.common.graphql.node import DistrictNode, load_node
+from backend.common.graphql.permissions import IsDistrictUser
+from backend.common.validation import ValidationFailed
+from backend.orgs.graphql import PartyOrgType, load_org, org_scope
+from backend.units import selectors, services
+from backend.units.models import PartyOrgStatus, Unit, UnitKind
+
+UnitKindEnum = strawberry.enum(UnitKind, name="UnitKind", description="单位类型")
+PartyOrgStatusEnum = strawberry.enum(
+    PartyOrgStatus, name="PartyOrgStatus", description="党组织建立情况"
+)
+
+
+@strawberry_django.type(
+    Unit, name="Unit", description="单位: an enterprise, organ or organisation."
+)
+class UnitType(DistrictNode):
+    name: str
+    credit_code: str | None = strawberry_django.field(description="统一社会信用代码")
+    kind: UnitKindEnum
+    address: str
+    employee_count: int
+    party_member_count: int
+    party_org_status: PartyOrgStatusEnum
+    covering_org: PartyOrgType | None
+
+
+@strawberry.type
+class UnitPayload:
+    unit: UnitType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateUnitInput:
+    name: str
+    kind: UnitKindEnum
+    credit_code: str | None = None
+    address: str = ""
+    employee_count: int = 0
+    party_member_count: int = 0
+    party_org_status: PartyOrgStatusEnum = PartyOrgStatus.NONE
+    covering_org_id: relay.GlobalID | None = None
+
+
+@strawberry.input(description="Omitted fields keep their value; coveringOrgId: null clears it.")
+class UpdateUnitInput:
+    id: relay.GlobalID
+    name: str | None = strawberry.UNSET
+    kind: UnitKindEnum | None = strawberry.UNSET
+    credit_code: str | None = strawberry.UNSET
+    address: str | None = strawberry.UNSET
+    employee_count: int | None = strawberry.UNSET
+    party_member_count: int | None = strawberry.UNSET
+    party_org_status: PartyOrgStatusEnum | None = strawberry.UNSET
+    covering_org_id: relay.GlobalID | None = strawberry.UNSET
+
+
+_UPDATABLE = {
+    "name": "name",
+    "kind": "kind",
+    "credit_code": "credit_code",
+    "address": "address",
+    "employee_count": "employee_count",
+    "party_member_count": "party_member_count",
+    "party_org_status": "party_org_status",
+}
+
+
+def load_unit(global_id: relay.GlobalID, field: str) -> Unit:
+    return load_node(Unit, global_id, field=field, what="单位")
+
+
+def _unit_payload(action: Any) -> UnitPayload:
+    try:
+        return UnitPayload(unit=action(), errors=[])
+    except ValidationFailed as exc:
+        return UnitPayload(unit=None, errors=user_errors(exc))
+
+
+@strawberry.type
+class UnitsQuery:
+    @strawberry_django.connection(
+        PageConnection[UnitType],
+        permission_classes=[IsDistrictUser],
+        description="单位, ordered by name; coveredWithin keeps units covered by that subtree.",
+    )
+    def units(
+        self,
+        kind: UnitKindEnum | None = None,
+        party_org_status: PartyOrgStatusEnum | None = None,
+        covered_within: relay.GlobalID | None = None,
+        search: str | None = None,
+    ) -> Iterable[UnitType]:
+        return selectors.unit_list(  # type: ignore[return-value]
+            kind=kind,
+            party_org_status=party_org_status,
+            covered_within=org_scope(covered_within),
+            search=search,
+        )
+
+
+@strawberry.type
+class UnitsMutation:
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def create_unit(self, input: CreateUnitInput) -> UnitPayload:
+        def create() -> Unit:
+            covering = (
+                load_org(input.covering_org_id, "coveringOrgId") if input.covering_org_id else None
+            )
+            return services.unit_create(
+                data=services.UnitData(
+                    name=input.name,
+                    kind=input.kind,
+                    credit_code=input.credit_code,
+                    address=input.address,
+                    employee_count=input.employee_count,
+                    party_member_count=input.party_member_count,
+                    party_org_status=input.party_org_status,
+                    covering_org=covering,
+                )
+            )
+
+        return _unit_payload(create)
+
+    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    def update_unit(self, input: UpdateUnitInput) -> UnitPayload:
+        def update() -> Unit:
+            changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}
+            if input.credit_code is None:
+                changes["credit_code"] = None
+            if input.covering_org_id is not strawberry.UNSET:
+                changes["covering_org"] = (
+                    load_org(input.covering_org_id, "coveringOrgId")
+                    if input.covering_org_id
+                    else None
+                )
+            return services.unit_update(unit=load_unit(input.id, "id"), changes=changes)
+
+        return _unit_payload(update)

@@ -1,0 +1,1 @@
+"""Everything that knows there are many districts lives in this package."""
