@@ -10,7 +10,7 @@ district_code_validator = RegexValidator(
 )
 
 
-class Municipality(models.Model):
+class Municipality(models.Model):  # type: ignore[django-manager-missing]
     """市: the city that groups districts; it sees roll-ups, never personal data."""
 
     code = models.CharField(

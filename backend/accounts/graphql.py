@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import cast
 
 import strawberry
 import strawberry_django
@@ -43,11 +44,19 @@ def _login(info: Info, username: str, password: str, use_session: bool) -> Login
     if use_session:
         session_login(request, user)
         return LoginPayload(
-            token=None, expires_at=None, csrf_token=get_token(request), user=user, errors=[]
+            token=None,
+            expires_at=None,
+            csrf_token=get_token(request),
+            user=cast(UserType, user),
+            errors=[],
         )
     issued = services.token_issue(user=user, name="login")
     return LoginPayload(
-        token=issued.key, expires_at=issued.token.expires_at, csrf_token=None, user=user, errors=[]
+        token=issued.key,
+        expires_at=issued.token.expires_at,
+        csrf_token=None,
+        user=cast(UserType, user),
+        errors=[],
     )
 
 
@@ -67,11 +76,11 @@ class AccountsMutation:
 class AccountsQuery:
     @strawberry_django.field(permission_classes=[IsDistrictUser])
     def me(self, info: Info) -> UserType:
-        return info.context.request.user  # type: ignore[no-any-return]
+        return info.context.request.user
 
 
 @strawberry.type
 class PlatformAccountsQuery:
     @strawberry_django.field(permission_classes=[IsPlatformUser], name="me")
     def platform_me(self, info: Info) -> UserType:
-        return info.context.request.user  # type: ignore[no-any-return]
+        return info.context.request.user

@@ -31,17 +31,18 @@ class NodeQuery:
 def _extensions() -> list:
     from graphql.validation import NoSchemaIntrospectionCustomRule
 
+    # Factories, not instances: each request gets fresh extension state.
     extensions: list = [
-        QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        DjangoOptimizerExtension(),
-        MaskUnexpectedErrors(),
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        DjangoOptimizerExtension,
+        MaskUnexpectedErrors,
     ]
     if not settings.DEBUG:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     if settings.GRAPHQL_REPORT_SQL_QUERIES:
-        extensions.append(SqlQueryCounter())
+        extensions.append(SqlQueryCounter)
     return extensions
 
 

@@ -25,10 +25,10 @@ class LtreeField(models.Field):
 class _LtreeOperator(Lookup):
     operator = ""
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} {self.operator} {rhs}::ltree", [*lhs_params, *rhs_params]
+        return f"{lhs} {self.operator} {rhs}::ltree", (*lhs_params, *rhs_params)
 
 
 @LtreeField.register_lookup

@@ -18,21 +18,21 @@ from backend.members.models import Education, Gender, Member, MemberCategory, Me
 from backend.orgs.graphql import PartyOrgType, load_org, org_scope
 from backend.units.graphql import UnitType, load_unit
 
-GenderEnum = strawberry.enum(Gender, name="Gender", description="性别")
-MemberCategoryEnum = strawberry.enum(MemberCategory, name="MemberCategory", description="党员类别")
-MemberStatusEnum = strawberry.enum(MemberStatus, name="MemberStatus", description="党员状态")
-EducationEnum = strawberry.enum(Education, name="Education", description="学历")
+strawberry.enum(Gender, name="Gender", description="性别")
+strawberry.enum(MemberCategory, name="MemberCategory", description="党员类别")
+strawberry.enum(MemberStatus, name="MemberStatus", description="党员状态")
+strawberry.enum(Education, name="Education", description="学历")
 
 
 @strawberry_django.type(Member, name="Member", description="党员")
 class MemberType(DistrictNode):
     name: str
-    gender: GenderEnum
+    gender: Gender
     birth_date: date
-    education: EducationEnum
+    education: Education
     joined_on: date = strawberry_django.field(description="入党日期")
-    status: MemberStatusEnum
-    category: MemberCategoryEnum
+    status: MemberStatus
+    category: MemberCategory
     org: PartyOrgType = strawberry_django.field(description="组织关系所在党组织")
     residence_community: PartyOrgType | None = strawberry_django.field(
         description="居住社区 (in-service members report there)"
@@ -58,12 +58,12 @@ class MemberPayload:
 class CreateMemberInput:
     name: str
     id_number: str
-    education: EducationEnum
+    education: Education
     joined_on: date
-    status: MemberStatusEnum
-    category: MemberCategoryEnum
+    status: MemberStatus
+    category: MemberCategory
     org_id: relay.GlobalID
-    gender: GenderEnum | None = strawberry.field(
+    gender: Gender | None = strawberry.field(
         default=None, description="Taken from the ID number when omitted."
     )
     birth_date: date | None = strawberry.field(
@@ -79,10 +79,10 @@ class UpdateMemberInput:
     id: relay.GlobalID
     name: str | None = strawberry.UNSET
     id_number: str | None = strawberry.UNSET
-    education: EducationEnum | None = strawberry.UNSET
+    education: Education | None = strawberry.UNSET
     joined_on: date | None = strawberry.UNSET
-    status: MemberStatusEnum | None = strawberry.UNSET
-    category: MemberCategoryEnum | None = strawberry.UNSET
+    status: MemberStatus | None = strawberry.UNSET
+    category: MemberCategory | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
     org_id: relay.GlobalID | None = strawberry.UNSET
     residence_community_id: relay.GlobalID | None = strawberry.UNSET
@@ -127,7 +127,7 @@ class MembersQuery:
     )
     def members(
         self,
-        category: MemberCategoryEnum | None = None,
+        category: MemberCategory | None = None,
         within: relay.GlobalID | None = None,
         search: Annotated[str | None, strawberry.argument(description="Part of the name.")] = None,
         id_number: Annotated[

@@ -1,6 +1,7 @@
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -60,7 +61,7 @@ def _identity_errors(
         errors.append(
             FieldError("birthDate", "MISMATCH_ID_NUMBER", "出生日期与公民身份号码不一致。")
         )
-    if Member.objects.filter(id_number=data.id_number).exclude(pk=member_id).exists():
+    if Member.objects.filter(id_number=data.id_number).exclude(id=member_id or 0).exists():
         errors.append(FieldError("idNumber", "DUPLICATE", "本区已登记该公民身份号码的党员。"))
     return replace(data, gender=gender, birth_date=facts.birth_date), errors
 
@@ -123,7 +124,7 @@ def member_create(*, data: MemberData) -> Member:
 
 
 @transaction.atomic
-def member_update(*, member: Member, changes: dict[str, object]) -> Member:
+def member_update(*, member: Member, changes: dict[str, Any]) -> Member:
     member = (
         Member.objects.select_for_update()
         .select_related("org", "residence_community", "work_unit")

@@ -19,7 +19,7 @@ from backend.orgs import selectors, services
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from tenants.global_ids import decode_node_id
 
-PartyOrgKindEnum = strawberry.enum(PartyOrgKind, name="PartyOrgKind", description="党组织类型")
+strawberry.enum(PartyOrgKind, name="PartyOrgKind", description="党组织类型")
 
 
 @strawberry.type(
@@ -50,7 +50,7 @@ class MemberCounts:
 class PartyOrgType(DistrictNode):
     code: str
     name: str
-    kind: PartyOrgKindEnum
+    kind: PartyOrgKind
     depth: int = strawberry_django.field(description="1 for the district committee.")
     established_on: date | None
     end_date: date | None
@@ -74,7 +74,7 @@ class PartyOrgType(DistrictNode):
     def descendants(
         self,
         root: strawberry.Parent[PartyOrg],
-        kinds: list[PartyOrgKindEnum] | None = None,
+        kinds: list[PartyOrgKind] | None = None,
         max_depth: Annotated[
             int | None,
             strawberry.argument(description="1 = children only, 2 = with grandchildren, …"),
@@ -104,7 +104,7 @@ class PartyOrgPayload:
 class CreatePartyOrgInput:
     code: str
     name: str
-    kind: PartyOrgKindEnum
+    kind: PartyOrgKind
     parent_id: relay.GlobalID | None = None
     established_on: date | None = None
     end_date: date | None = None
@@ -115,7 +115,7 @@ class UpdatePartyOrgInput:
     id: relay.GlobalID
     code: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
-    kind: PartyOrgKindEnum | None = strawberry.UNSET
+    kind: PartyOrgKind | None = strawberry.UNSET
     established_on: date | None = strawberry.UNSET
     end_date: date | None = strawberry.UNSET
 
@@ -135,7 +135,9 @@ def org_scope(global_id: relay.GlobalID | None) -> PartyOrg | None:
     if global_id is None:
         return None
     pk = decode_node_id(global_id.node_id) if global_id.type_name == "PartyOrg" else None
-    return PartyOrg.objects.filter(pk=pk).first() or PartyOrg(path="0")
+    found = PartyOrg.objects.filter(pk=pk).first() if pk is not None else None
+    # An impossible path: filtering by it yields nothing.
+    return found or PartyOrg(path="0")
 
 
 @strawberry.type
@@ -144,7 +146,7 @@ class OrgsQuery:
     def org(self, info: Info, id: relay.GlobalID) -> PartyOrgType | None:
         if id.type_name != "PartyOrg":
             return None
-        return PartyOrgType.resolve_node(id.node_id, info=info)  # type: ignore[no-any-return]
+        return PartyOrgType.resolve_node(id.node_id, info=info)
 
     @strawberry_django.connection(
         PageConnection[PartyOrgType],
@@ -153,7 +155,7 @@ class OrgsQuery:
     )
     def orgs(
         self,
-        kinds: list[PartyOrgKindEnum] | None = None,
+        kinds: list[PartyOrgKind] | None = None,
         within: relay.GlobalID | None = None,
         search: str | None = None,
     ) -> Iterable[PartyOrgType]:

@@ -1,9 +1,10 @@
 """Reads of the org tree; each is one indexed statement over `path`."""
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import F, Field, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 
 from backend.orgs.models import PartyOrg
@@ -65,7 +66,7 @@ def ancestors_json_subquery() -> Subquery:
 
 
 def orgs_from_json(rows: list[dict] | None) -> list[PartyOrg]:
-    fields = [PartyOrg._meta.get_field(c) for c in ORG_COLUMNS]
+    fields = [cast(Field, PartyOrg._meta.get_field(c)) for c in ORG_COLUMNS]
     return [
         PartyOrg.from_db(
             "default",

@@ -39,7 +39,7 @@ def _check_fields(
     errors: list[FieldError] = []
     if not CODE_PATTERN.match(code):
         errors.append(FieldError("code", "INVALID", "组织代码须为 1–50 位字母、数字或 _ . -。"))
-    elif PartyOrg.objects.filter(code=code).exclude(pk=org_id).exists():
+    elif PartyOrg.objects.filter(code=code).exclude(id=org_id or 0).exists():
         errors.append(FieldError("code", "DUPLICATE", f"组织代码 {code} 已被使用。"))
     if not name.strip():
         errors.append(FieldError("name", "REQUIRED", "请填写组织名称。"))
@@ -50,7 +50,8 @@ def _check_fields(
     elif parent is None and kind != PartyOrgKind.DISTRICT_COMMITTEE:
         errors.append(FieldError("parentId", "REQUIRED", "除区委外，党组织须有上级党组织。"))
     elif (
-        parent is None and PartyOrg.objects.filter(parent__isnull=True).exclude(pk=org_id).exists()
+        parent is None
+        and PartyOrg.objects.filter(parent__isnull=True).exclude(id=org_id or 0).exists()
     ):
         errors.append(FieldError("kind", "DUPLICATE_ROOT", "本区已有区委，不能再建第二个根组织。"))
     elif parent is not None and not may_contain(parent.kind, kind):

@@ -15,10 +15,8 @@ from backend.orgs.graphql import PartyOrgType, load_org, org_scope
 from backend.units import selectors, services
 from backend.units.models import PartyOrgStatus, Unit, UnitKind
 
-UnitKindEnum = strawberry.enum(UnitKind, name="UnitKind", description="单位类型")
-PartyOrgStatusEnum = strawberry.enum(
-    PartyOrgStatus, name="PartyOrgStatus", description="党组织建立情况"
-)
+strawberry.enum(UnitKind, name="UnitKind", description="单位类型")
+strawberry.enum(PartyOrgStatus, name="PartyOrgStatus", description="党组织建立情况")
 
 
 @strawberry_django.type(
@@ -27,11 +25,11 @@ PartyOrgStatusEnum = strawberry.enum(
 class UnitType(DistrictNode):
     name: str
     credit_code: str | None = strawberry_django.field(description="统一社会信用代码")
-    kind: UnitKindEnum
+    kind: UnitKind
     address: str
     employee_count: int
     party_member_count: int
-    party_org_status: PartyOrgStatusEnum
+    party_org_status: PartyOrgStatus
     covering_org: PartyOrgType | None
 
 
@@ -44,12 +42,12 @@ class UnitPayload:
 @strawberry.input
 class CreateUnitInput:
     name: str
-    kind: UnitKindEnum
+    kind: UnitKind
     credit_code: str | None = None
     address: str = ""
     employee_count: int = 0
     party_member_count: int = 0
-    party_org_status: PartyOrgStatusEnum = PartyOrgStatus.NONE
+    party_org_status: PartyOrgStatus = PartyOrgStatus.NONE
     covering_org_id: relay.GlobalID | None = None
 
 
@@ -57,12 +55,12 @@ class CreateUnitInput:
 class UpdateUnitInput:
     id: relay.GlobalID
     name: str | None = strawberry.UNSET
-    kind: UnitKindEnum | None = strawberry.UNSET
+    kind: UnitKind | None = strawberry.UNSET
     credit_code: str | None = strawberry.UNSET
     address: str | None = strawberry.UNSET
     employee_count: int | None = strawberry.UNSET
     party_member_count: int | None = strawberry.UNSET
-    party_org_status: PartyOrgStatusEnum | None = strawberry.UNSET
+    party_org_status: PartyOrgStatus | None = strawberry.UNSET
     covering_org_id: relay.GlobalID | None = strawberry.UNSET
 
 
@@ -97,8 +95,8 @@ class UnitsQuery:
     )
     def units(
         self,
-        kind: UnitKindEnum | None = None,
-        party_org_status: PartyOrgStatusEnum | None = None,
+        kind: UnitKind | None = None,
+        party_org_status: PartyOrgStatus | None = None,
         covered_within: relay.GlobalID | None = None,
         search: str | None = None,
     ) -> Iterable[UnitType]:

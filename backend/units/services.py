@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from django.db import transaction
 
@@ -38,7 +39,7 @@ def _check(data: UnitData, unit_id: int | None) -> list[FieldError]:
     if data.credit_code:
         if not CREDIT_CODE_PATTERN.match(data.credit_code):
             errors.append(FieldError("creditCode", "INVALID", "统一社会信用代码格式不正确。"))
-        elif Unit.objects.filter(credit_code=data.credit_code).exclude(pk=unit_id).exists():
+        elif Unit.objects.filter(credit_code=data.credit_code).exclude(id=unit_id or 0).exists():
             errors.append(FieldError("creditCode", "DUPLICATE", "该统一社会信用代码已登记。"))
     if data.employee_count < 0 or data.party_member_count < 0:
         errors.append(FieldError("employeeCount", "NEGATIVE", "人数不能为负数。"))
@@ -91,7 +92,7 @@ def unit_create(*, data: UnitData) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, changes: dict[str, object]) -> Unit:
+def unit_update(*, unit: Unit, changes: dict[str, Any]) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     current = UnitData(**{f.name: getattr(unit, f.name) for f in fields(UnitData)})
     data = replace(current, **changes)

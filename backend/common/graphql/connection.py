@@ -11,7 +11,7 @@ class PageConnection(DjangoCursorConnection[relay.NodeType]):
     """Keyset (cursor) pagination with a default page size, so no request reads a whole table."""
 
     @classmethod
-    def resolve_connection(cls, nodes: Any, *, info: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def resolve_connection(cls, nodes: Any, *, info: Any, **kwargs: Any) -> Any:
         if kwargs.get("first") is None and kwargs.get("last") is None:
             kwargs["first"] = settings.GRAPHQL_DEFAULT_PAGE_SIZE
         kwargs["max_results"] = settings.GRAPHQL_MAX_PAGE_SIZE

@@ -20,7 +20,7 @@ class DistrictNode(relay.Node):
         return encode_node_id(root.pk)
 
     @classmethod
-    def resolve_nodes(  # type: ignore[override]
+    def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         pks = [decode_node_id(node_id) for node_id in node_ids]
@@ -36,9 +36,7 @@ class DistrictNode(relay.Node):
         return found
 
     @classmethod
-    def resolve_node(  # type: ignore[override]
-        cls, node_id: str, *, info: Info, required: bool = False
-    ) -> Any:
+    def resolve_node(cls, node_id: str, *, info: Info, required: bool = False) -> Any:
         return cls.resolve_nodes(info=info, node_ids=[node_id], required=required)[0]
 
 

@@ -11,6 +11,7 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "backend.accounts",
     "strawberry_django",
+    "backend.api",
 ]
 
 TENANT_APPS = [

@@ -9,7 +9,7 @@ from tenants.provisioning import district_create, municipality_ensure, platform_
 class Command(BaseCommand):
     help = "Provision a district: its schema (cloned from the template), host and first admin."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("code", help="lowercase code, also the subdomain, e.g. yinzhou")
         parser.add_argument("name", help="the district's name, e.g. 鄞州区")
         parser.add_argument("--municipality-code", required=True)
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="the admin's password (prompted when omitted)")
         parser.add_argument("--host", help="defaults to <code>.<DANGJIAN_PLATFORM_HOST>")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         password = options["password"] or getpass.getpass("Password for the district admin: ")
         platform_ensure()
         municipality = municipality_ensure(

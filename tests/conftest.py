@@ -1,0 +1,78 @@
+"""Session fixtures: a test database with two districts (alpha, beta) and a platform account,
+served by a real gunicorn. Tests talk to it over HTTP like a district frontend."""
+
+import base64
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from tenants.context import in_district, in_platform
+from tenants.provisioning import district_create, municipality_ensure, platform_ensure
+from tests.support.graphql_client import GraphQLClient
+from tests.support.seed import PASSWORD, SeededDistrict, seed_district
+from tests.support.server import running_server
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[dict[str, SeededDistrict]]:  # type: ignore[no-untyped-def]
+    from backend.accounts.services import user_create
+
+    with django_db_blocker.unblock():
+        platform_ensure()
+        municipality = municipality_ensure(code="testcity", name="测试市")
+        seeded = {}
+        for code, region in (("alpha", "110101"), ("beta", "310101")):
+            district_create(
+                municipality=municipality, code=code, name=f"{code}区",
+                admin_username="admin", admin_password=PASSWORD,
+            )
+            with in_district(code):
+                seeded[code] = seed_district(code, region)
+        with in_platform():
+            user_create(username="operator", password=PASSWORD)
+    yield seeded
+
+
+@pytest.fixture(scope="session")
+def seeded(django_db_setup) -> dict[str, SeededDistrict]:  # type: ignore[no-untyped-def]
+    return django_db_setup  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def api_url(django_db_setup) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with running_server() as url:
+        yield url
+
+
+def _client(api_url: str, host: str, username: str = "admin") -> GraphQLClient:
+    client = GraphQLClient(api_url, host)
+    return client.as_user(client.login(username, PASSWORD))
+
+
+@pytest.fixture(scope="session")
+def alpha(api_url: str) -> GraphQLClient:
+    return _client(api_url, "alpha.localhost")
+
+
+@pytest.fixture(scope="session")
+def beta(api_url: str) -> GraphQLClient:
+    return _client(api_url, "beta.localhost")
+
+
+@pytest.fixture(scope="session")
+def platform(api_url: str) -> GraphQLClient:
+    return _client(api_url, "localhost", "operator")
+
+
+@pytest.fixture
+def in_alpha(db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Run an in-process test inside alpha's schema; pytest-django rolls it back afterwards."""
+    with in_district("alpha"):
+        yield
+    connection.set_schema_to_public()
+
+
+def global_id(type_name: str, district: str, pk: int) -> str:
+    """A Relay global ID as the API would hand it out in `district`."""
+    return base64.b64encode(f"{type_name}:{district}.{pk}".encode()).decode()
