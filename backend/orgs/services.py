@@ -12,7 +12,7 @@ from backend.orgs.rules import may_contain
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 
 
-def _lock_tree(*, exclusive: bool) -> None:
+def lock_org_tree(*, exclusive: bool) -> None:
     """Inserts share the lock and a move takes it alone, so no insert lands in a moving subtree
     and two concurrent moves cannot build a cycle between them."""
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
@@ -81,7 +81,7 @@ def org_create(
     established_on: date | None = None,
     end_date: date | None = None,
 ) -> PartyOrg:
-    _lock_tree(exclusive=False)
+    lock_org_tree(exclusive=False)
     if parent is not None:
         parent.refresh_from_db(fields=["path", "kind"])
     errors = _check_fields(
@@ -160,7 +160,7 @@ def org_update(
 @transaction.atomic
 def org_move(*, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
     """Re-hang `org` with its whole subtree under `new_parent`, in one UPDATE of the paths."""
-    _lock_tree(exclusive=True)
+    lock_org_tree(exclusive=True)
     org = PartyOrg.objects.select_related("parent").get(pk=org.pk)
     new_parent = PartyOrg.objects.get(pk=new_parent.pk)
     if org.parent_id is None:

@@ -1,0 +1,121 @@
+import time
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from backend.accounts.models import User
+from backend.accounts.services import user_create
+from backend.common.validation import ValidationFailed
+from backend.demo.generator import SIZES, generate_district
+from backend.members.models import Member
+from backend.orgs.models import PartyOrg
+from backend.units.models import Unit
+from tenants.context import in_district, in_platform
+from tenants.models import District, Domain
+from tenants.provisioning import (
+    district_create,
+    municipality_ensure,
+    platform_ensure,
+    template_schema_ensure,
+)
+
+MUNICIPALITY = ("ningbo", "宁波市")
+# (code, name, 6-digit administrative region code, seed)
+DISTRICTS = (
+    ("yinzhou", "鄞州区", "330212", 330212),
+    ("haishu", "海曙区", "330203", 330203),
+    ("jiangbei", "江北区", "330205", 330205),
+)
+ADMIN_USERNAME = "admin"
+OPERATOR_USERNAME = "operator"
+DEFAULT_PASSWORD = "Demo-pass-2024"  # noqa: S105 - a documented demo password, not a secret
+PORT = 8000
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo: municipality 宁波市 with three districts full of generated orgs, units "
+        "and members, an admin in each district and a platform operator. Idempotent: districts "
+        "that already exist are left alone."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=sorted(SIZES), default="demo")
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"password of every demo account (default {DEFAULT_PASSWORD})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        size = SIZES[options["size"]]
+        password = options["password"]
+        created = 0
+        try:
+            with in_platform():
+                platform_ensure()
+                municipality = municipality_ensure(code=MUNICIPALITY[0], name=MUNICIPALITY[1])
+                template_schema_ensure()  # migrate it now, outside the per-district transaction
+                created += self._operator_ensure(password)
+            for code, name, region, seed in DISTRICTS:
+                with in_platform():
+                    existing = District.objects.filter(code=code).first()
+                if existing is not None:
+                    self._report_existing(existing)
+                    continue
+                started = time.perf_counter()
+                # One transaction per district: a failed generation leaves no half-made district.
+                with transaction.atomic():
+                    result = district_create(
+                        municipality=municipality,
+                        code=code,
+                        name=name,
+                        admin_username=ADMIN_USERNAME,
+                        admin_password=password,
+                    )
+                    with in_district(result.district):
+                        report = generate_district(
+                            seed=seed, size=size, district_name=name, region_code=region
+                        )
+                created += 1
+                self.stdout.write(
+                    self.style.SUCCESS(f"{name} ({code}) created")
+                    + f": http://{result.host}:{PORT}/graphql/ — {report.orgs} orgs, "
+                    f"{report.units} units, {report.members} members; data generated in "
+                    f"{report.seconds:.2f} s, {time.perf_counter() - started:.2f} s in all "
+                    f"(admin: {ADMIN_USERNAME})"
+                )
+                self._breakdown(result.district)
+        except ValidationFailed as exc:
+            raise CommandError("\n".join(f"{e.field}: {e.message}" for e in exc.errors)) from exc
+        if created == 0:
+            self.stdout.write("The demo already exists; nothing was changed.")
+
+    def _operator_ensure(self, password: str) -> int:
+        if User.objects.filter(username=OPERATOR_USERNAME).exists():
+            return 0
+        user_create(username=OPERATOR_USERNAME, password=password, display_name="平台运维")
+        self.stdout.write(f"Platform user {OPERATOR_USERNAME} created.")
+        return 1
+
+    def _report_existing(self, district: District) -> None:
+        with in_platform():
+            domain = Domain.objects.filter(tenant=district, is_primary=True).first()
+        with in_district(district):
+            counts = (PartyOrg.objects.count(), Unit.objects.count(), Member.objects.count())
+        url = f"http://{domain.domain}:{PORT}/graphql/" if domain else "(no host)"
+        self.stdout.write(
+            f"{district.name} ({district.code}) already exists, left unchanged: {url} — "
+            f"{counts[0]} orgs, {counts[1]} units, {counts[2]} members"
+        )
+
+    def _breakdown(self, district: District) -> None:
+        with in_district(district):
+            kinds = Counter(PartyOrg.objects.values_list("kind", flat=True))
+            categories = Counter(Member.objects.values_list("category", flat=True))
+            units = Counter(Unit.objects.values_list("party_org_status", flat=True))
+        for label, counter in (("orgs", kinds), ("members", categories), ("units", units)):
+            parts = ", ".join(f"{key} {count}" for key, count in sorted(counter.items()))
+            self.stdout.write(f"    {label}: {parts}")
