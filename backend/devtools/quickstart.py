@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +21,20 @@ def manage(*args: str) -> None:
 
 def start(*command: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(list(command), cwd=ROOT)
+
+
+def wait_until_serving(server: subprocess.Popen[bytes], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/healthz", headers={"Host": "localhost"}
+    )
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(request, timeout=1) as response:  # noqa: S310
+                return bool(response.status == 200)
+        except OSError:
+            time.sleep(0.3)
+    return False
 
 
 def banner() -> str:
@@ -50,7 +65,7 @@ def banner() -> str:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
-    manage("migrate_schemas", "--executor=multiprocessing")
+    manage("migrate_schemas", "--executor=multiprocessing", "--verbosity=0")
     manage("seed_demo", "--password", DEMO_PASSWORD)
     worker = start(
         str(BIN / "celery"), "-A", "backend", "worker", "--loglevel=warning", "--concurrency=1"
@@ -65,7 +80,9 @@ def main() -> None:
         "--log-level",
         "warning",
     )
-    time.sleep(1.5)
+    if not wait_until_serving(server):
+        worker.terminate()
+        sys.exit(f"The API server did not start (is port {PORT} free? set PORT=...).")
     print(banner(), flush=True)
 
     def stop(*_args: object) -> None:
@@ -79,7 +96,10 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     while server.poll() is None and worker.poll() is None:
         time.sleep(1)
-    stop()
+    for process in (server, worker):
+        if process.poll() is None:
+            process.terminate()
+    sys.exit("The API server or the worker stopped unexpectedly.")
 
 
 if __name__ == "__main__":
