@@ -3,6 +3,7 @@ served by a real gunicorn. Tests talk to it over HTTP like a district frontend."
 
 import base64
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -15,32 +16,47 @@ from tests.support.server import running_server
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[dict[str, SeededDistrict]]:  # type: ignore[no-untyped-def]
+def django_db_setup(
+    django_test_environment, django_db_blocker
+) -> Iterator[dict[str, SeededDistrict]]:
+    """Replaces pytest-django's: that one creates the test database only when a collected test
+    asks for `db`, and the HTTP tests do not, so they would have seeded DATABASE_URL's database."""
+    from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
     from backend.accounts.services import user_create
 
     with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
+        assert connection.settings_dict["NAME"] == settings.DATABASES["default"]["TEST"]["NAME"]
         platform_ensure()
         municipality = municipality_ensure(code="testcity", name="测试市")
         seeded = {}
         for code, region in (("alpha", "110101"), ("beta", "310101")):
             district_create(
-                municipality=municipality, code=code, name=f"{code}区",
-                admin_username="admin", admin_password=PASSWORD,
+                municipality=municipality,
+                code=code,
+                name=f"{code}区",
+                admin_username="admin",
+                admin_password=PASSWORD,
             )
             with in_district(code):
                 seeded[code] = seed_district(code, region)
         with in_platform():
             user_create(username="operator", password=PASSWORD)
     yield seeded
+    with django_db_blocker.unblock():
+        cast(Any, connection).set_schema_to_public()
+        teardown_databases(databases, verbosity=0)
 
 
 @pytest.fixture(scope="session")
-def seeded(django_db_setup) -> dict[str, SeededDistrict]:  # type: ignore[no-untyped-def]
-    return django_db_setup  # type: ignore[no-any-return]
+def seeded(django_db_setup) -> dict[str, SeededDistrict]:
+    return django_db_setup
 
 
 @pytest.fixture(scope="session")
-def api_url(django_db_setup) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def api_url(django_db_setup) -> Iterator[str]:
     with running_server() as url:
         yield url
 
@@ -66,11 +82,11 @@ def platform(api_url: str) -> GraphQLClient:
 
 
 @pytest.fixture
-def in_alpha(db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def in_alpha(db) -> Iterator[None]:
     """Run an in-process test inside alpha's schema; pytest-django rolls it back afterwards."""
     with in_district("alpha"):
         yield
-    connection.set_schema_to_public()
+    cast(Any, connection).set_schema_to_public()
 
 
 def global_id(type_name: str, district: str, pk: int) -> str:

@@ -6,7 +6,7 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 
-from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, user_errors
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
@@ -120,8 +120,8 @@ def _optional_refs(input_obj: Any) -> dict[str, Any]:
 
 @strawberry.type
 class MembersQuery:
-    @strawberry_django.connection(
-        PageConnection[MemberType],
+    @page_connection(
+        DjangoCursorConnection[MemberType],
         permission_classes=[IsDistrictUser],
         description="党员 ordered by name; within = organisational relation in that subtree.",
     )

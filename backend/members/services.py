@@ -126,7 +126,7 @@ def member_create(*, data: MemberData) -> Member:
 @transaction.atomic
 def member_update(*, member: Member, changes: dict[str, Any]) -> Member:
     member = (
-        Member.objects.select_for_update()
+        Member.objects.select_for_update(of=("self",))
         .select_related("org", "residence_community", "work_unit")
         .get(pk=member.pk)
     )

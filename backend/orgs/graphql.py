@@ -5,10 +5,11 @@ from typing import Annotated, Any
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
+from django.db.models.functions import Collate
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, user_errors
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
@@ -55,9 +56,18 @@ class PartyOrgType(DistrictNode):
     established_on: date | None
     end_date: date | None
     parent: "PartyOrgType | None"
-    children: PageConnection["PartyOrgType"] = strawberry_django.connection(
-        description="Direct children, ordered by code."
+    children: DjangoCursorConnection["PartyOrgType"] = page_connection(
+        nested_relation=True, description="Direct children, ordered by code."
     )
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[PartyOrg], info: Info, **kwargs: Any) -> Any:
+        # Nested prefetches (children) arrive unordered; cursors need the documented order. An
+        # expression, not the bare column: the optimizer's only() runs after pagination here and
+        # would defer a plain `code`, costing one query per child to build its cursor.
+        if queryset.query.order_by:
+            return queryset
+        return queryset.order_by(Collate("code", "C"), "id")
 
     @strawberry_django.field(
         annotate={"ancestors_json": lambda info: selectors.ancestors_json_subquery()},
@@ -68,8 +78,13 @@ class PartyOrgType(DistrictNode):
             return selectors.orgs_from_json(root.ancestors_json)  # type: ignore[return-value]
         return list(selectors.org_ancestors(root))  # type: ignore[arg-type]
 
-    @strawberry_django.connection(
-        PageConnection["PartyOrgType"], description="Everything below this org, in tree order."
+    @page_connection(
+        DjangoCursorConnection["PartyOrgType"],
+        only=["path"],
+        description=(
+            "Everything below this org, in tree order. One query per org: ask for it on a single"
+            " org (org(id:)), not inside a page of orgs."
+        ),
     )
     def descendants(
         self,
@@ -148,8 +163,8 @@ class OrgsQuery:
             return None
         return PartyOrgType.resolve_node(id.node_id, info=info)
 
-    @strawberry_django.connection(
-        PageConnection[PartyOrgType],
+    @page_connection(
+        DjangoCursorConnection[PartyOrgType],
         permission_classes=[IsDistrictUser],
         description="党组织 in tree order, filtered by kind, subtree (within) and name.",
     )

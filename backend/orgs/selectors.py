@@ -42,8 +42,13 @@ def org_descendants(
 ) -> QuerySet[PartyOrg]:
     qs = org_list(kinds=kinds, within=org).exclude(pk=org.pk)
     if max_depth is not None:
-        qs = qs.filter(depth__lte=org.depth + max_depth)
+        qs = qs.filter(depth__lte=depth_of(org) + max_depth)
     return qs
+
+
+def depth_of(org: PartyOrg) -> int:
+    """The depth read off the path, so a page that did not load `depth` needs no extra query."""
+    return org.path.count(".") + 1
 
 
 def org_ancestors(org: PartyOrg) -> QuerySet[PartyOrg]:

@@ -6,8 +6,11 @@ from datetime import date
 from django.db import connection, transaction
 
 from backend.common.validation import FieldError, ValidationFailed
+from backend.members.models import Member
 from backend.orgs.models import PartyOrg, PartyOrgKind
-from backend.orgs.rules import may_contain
+from backend.orgs.rules import COMMUNITY_KINDS, HOLDS_NO_MEMBERS, may_contain
+from backend.units.models import Unit
+from backend.units.rules import COVERING_ORG_KINDS
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 
@@ -111,6 +114,38 @@ def org_create(
     return org
 
 
+def _kind_change_errors(org: PartyOrg, new_kind: str) -> list[FieldError]:
+    """A new kind must keep everything that hangs on the org valid: children, members whose
+    organisational relation is here, residents of a community, and units it covers."""
+    label = PartyOrgKind(new_kind).label
+    errors = [
+        FieldError(
+            "kind",
+            "INVALID_CHILD_KIND",
+            f"改为{label}后，下级的{PartyOrgKind(child_kind).label}将不再合规。",
+        )
+        for child_kind in sorted(set(org.children.values_list("kind", flat=True)))
+        if not may_contain(new_kind, child_kind)
+    ]
+    if new_kind in HOLDS_NO_MEMBERS and Member.objects.filter(org=org).exists():
+        errors.append(
+            FieldError("kind", "HAS_MEMBERS", f"该组织有党员的组织关系，不能改为{label}。")
+        )
+    if new_kind not in COMMUNITY_KINDS and Member.objects.filter(residence_community=org).exists():
+        errors.append(
+            FieldError("kind", "HAS_RESIDENTS", f"有在职党员以该社区为居住社区，不能改为{label}。")
+        )
+    for status in set(
+        Unit.objects.filter(covering_org=org).values_list("party_org_status", flat=True)
+    ):
+        allowed = COVERING_ORG_KINDS.get(status)
+        if new_kind in HOLDS_NO_MEMBERS or (allowed is not None and new_kind not in allowed):
+            errors.append(
+                FieldError("kind", "COVERS_UNITS", f"该组织覆盖的单位不允许由{label}覆盖。")
+            )
+    return errors
+
+
 @transaction.atomic
 def org_update(
     *,
@@ -122,7 +157,8 @@ def org_update(
     end_date: date | None = None,
     clear_end_date: bool = False,
 ) -> PartyOrg:
-    org = PartyOrg.objects.select_for_update().select_related("parent").get(pk=org.pk)
+    # of=("self",): the parent join is an outer join, which PostgreSQL cannot lock.
+    org = PartyOrg.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
     new_kind = kind if kind is not None else org.kind
     new_end_date = None if clear_end_date else (end_date if end_date is not None else org.end_date)
     new_established = established_on if established_on is not None else org.established_on
@@ -135,17 +171,8 @@ def org_update(
         established_on=new_established,
         end_date=new_end_date,
     )
-    if new_kind != org.kind:
-        for child_kind in set(org.children.values_list("kind", flat=True)):
-            if not may_contain(new_kind, child_kind):
-                errors.append(
-                    FieldError(
-                        "kind",
-                        "INVALID_CHILD_KIND",
-                        f"改为{PartyOrgKind(new_kind).label}后，下级的"
-                        f"{PartyOrgKind(child_kind).label}将不再合规。",
-                    )
-                )
+    if new_kind != org.kind and new_kind in PartyOrgKind.values:
+        errors.extend(_kind_change_errors(org, new_kind))
     if errors:
         raise ValidationFailed(errors)
     org.code = code if code is not None else org.code

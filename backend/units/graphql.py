@@ -5,7 +5,7 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 
-from backend.common.graphql.connection import PageConnection
+from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, user_errors
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
@@ -88,8 +88,8 @@ def _unit_payload(action: Any) -> UnitPayload:
 
 @strawberry.type
 class UnitsQuery:
-    @strawberry_django.connection(
-        PageConnection[UnitType],
+    @page_connection(
+        DjangoCursorConnection[UnitType],
         permission_classes=[IsDistrictUser],
         description="单位, ordered by name; coveredWithin keeps units covered by that subtree.",
     )

@@ -8,14 +8,9 @@ from backend.common.validation import FieldError, ValidationFailed
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import HOLDS_NO_MEMBERS
 from backend.units.models import PartyOrgStatus, Unit, UnitKind
+from backend.units.rules import COVERING_ORG_KINDS, MIN_MEMBERS_FOR_OWN_ORG
 
 CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-# 党章: a unit with three or more full members sets up its own basic organisation.
-MIN_MEMBERS_FOR_OWN_ORG = 3
-_COVERING_KIND = {
-    PartyOrgStatus.OWN: {PartyOrgKind.UNIT_ORG},
-    PartyOrgStatus.JOINT: {PartyOrgKind.JOINT_BRANCH},
-}
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ def _check_coverage(data: UnitData) -> list[FieldError]:
         return []
     if org is None:
         return [FieldError("coveringOrgId", "REQUIRED", "请指定覆盖该单位的党组织。")]
-    allowed = _COVERING_KIND.get(PartyOrgStatus(status))
+    allowed = COVERING_ORG_KINDS.get(status)
     if allowed is not None and org.kind not in allowed:
         kinds = "、".join(PartyOrgKind(k).label for k in allowed)
         return [

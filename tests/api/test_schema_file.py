@@ -11,5 +11,9 @@ def test_every_connection_is_cursor_paginated_and_capped() -> None:
     sdl = exported_schemas()
     district_sdl = next(text for path, text in sdl.items() if path.name == "schema.graphql")
     assert "offset" not in district_sdl
-    for connection in ("PartyOrgConnection", "MemberConnection", "UnitConnection"):
+    for connection in (
+        "PartyOrgCursorConnection",
+        "MemberCursorConnection",
+        "UnitCursorConnection",
+    ):
         assert f"type {connection} {{" in district_sdl

@@ -30,24 +30,35 @@ class SeededDistrict:
 
 def seed_district(code: str, region: str) -> SeededDistrict:
     canary = f"CANARY{code.upper()}"
-    root = org_create(code=f"{code}-root", name=f"{canary}区委", kind="district_committee", parent=None)
+    root = org_create(
+        code=f"{code}-root", name=f"{canary}区委", kind="district_committee", parent=None
+    )
     street = org_create(
         code=f"{code}-s1", name=f"{canary}街道党工委", kind="street_working_committee", parent=root
     )
     street2 = org_create(
-        code=f"{code}-s2", name=f"{canary}二街道党工委", kind="street_working_committee", parent=root
+        code=f"{code}-s2",
+        name=f"{canary}二街道党工委",
+        kind="street_working_committee",
+        parent=root,
     )
     community = org_create(
         code=f"{code}-s1-c1", name=f"{canary}社区党委", kind="community_committee", parent=street
     )
     compound = org_create(
-        code=f"{code}-s1-c1-b1", name=f"{canary}小区党支部", kind="compound_branch", parent=community
+        code=f"{code}-s1-c1-b1",
+        name=f"{canary}小区党支部",
+        kind="compound_branch",
+        parent=community,
     )
     group = org_create(
         code=f"{code}-s1-c1-b1-g1", name=f"{canary}党小组", kind="party_group", parent=compound
     )
     temporary = org_create(
-        code=f"{code}-s2-t1", name=f"{canary}临时党支部", kind="temporary_branch", parent=street2,
+        code=f"{code}-s2-t1",
+        name=f"{canary}临时党支部",
+        kind="temporary_branch",
+        parent=street2,
         end_date=date(2027, 6, 30),
     )
     unit_org = org_create(
@@ -55,20 +66,29 @@ def seed_district(code: str, region: str) -> SeededDistrict:
     )
     unit = unit_create(
         data=UnitData(
-            name=f"{canary}科技有限公司", kind="non_public_enterprise", employee_count=120,
-            party_member_count=8, party_org_status="own", covering_org=unit_org,
+            name=f"{canary}科技有限公司",
+            kind="non_public_enterprise",
+            employee_count=120,
+            party_member_count=8,
+            party_org_status="own",
+            covering_org=unit_org,
         )
     )
     id_numbers, phones, member_pks = [], [], []
     categories = ["in_service", "mobile", "laid_off", "retired", "community"]
     for index, category in enumerate(categories):
         id_number = make_id_number(region, date(1970 + index, 3, 1 + index), 101 + 2 * index)
-        phone = f"139{region[-4:]}{index:04d}"
+        phone = f"139{region[:4]}{index:04d}"
         member = member_create(
             data=MemberData(
-                name=f"{canary}党员{index}", id_number=id_number, education="bachelor",
-                joined_on=date(2000, 7, 1), status="full", category=category,
-                org=compound if index % 2 == 0 else unit_org, phone=phone,
+                name=f"{canary}党员{index}",
+                id_number=id_number,
+                education="bachelor",
+                joined_on=date(2000, 7, 1),
+                status="full",
+                category=category,
+                org=compound if index % 2 == 0 else unit_org,
+                phone=phone,
                 residence_community=community if category == "in_service" else None,
                 work_unit=unit if category == "in_service" else None,
             )

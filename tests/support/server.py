@@ -41,8 +41,18 @@ def running_server() -> Iterator[str]:
         "DATABASE_CONN_MAX_AGE": "60",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "backend.config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         env=env,
         cwd=str(settings.BASE_DIR),
     )
@@ -51,7 +61,9 @@ def running_server() -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                httpx.get(f"{base_url}/healthz", headers={"Host": settings.PLATFORM_HOST}, timeout=1)
+                httpx.get(
+                    f"{base_url}/healthz", headers={"Host": settings.PLATFORM_HOST}, timeout=1
+                )
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:

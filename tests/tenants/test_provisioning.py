@@ -19,10 +19,13 @@ def municipality() -> Municipality:
     return Municipality.objects.get(code="testcity")
 
 
-def test_new_district_gets_schema_host_admin_and_empty_tree(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_new_district_gets_schema_host_admin_and_empty_tree(municipality) -> None:
     result = district_create(
-        municipality=municipality, code="gamma", name="伽马区",
-        admin_username="chief", admin_password="Another-pass-2024",
+        municipality=municipality,
+        code="gamma",
+        name="伽马区",
+        admin_username="chief",
+        admin_password="Another-pass-2024",
     )
     assert result.host == "gamma.localhost"
     assert schema_exists("district_gamma")
@@ -47,24 +50,30 @@ def test_new_district_gets_schema_host_admin_and_empty_tree(municipality) -> Non
         ("delta", "   ", "name", "REQUIRED"),
     ],
 )
-def test_bad_district_input_is_refused_and_leaves_nothing(  # type: ignore[no-untyped-def]
+def test_bad_district_input_is_refused_and_leaves_nothing(
     municipality, code, name, field, error_code
 ) -> None:
     before = (District.objects.count(), Domain.objects.count())
     with pytest.raises(ValidationFailed) as raised:
         district_create(
-            municipality=municipality, code=code, name=name,
-            admin_username="admin", admin_password="Another-pass-2024",
+            municipality=municipality,
+            code=code,
+            name=name,
+            admin_username="admin",
+            admin_password="Another-pass-2024",
         )
     assert (raised.value.errors[0].field, raised.value.errors[0].code) == (field, error_code)
     assert (District.objects.count(), Domain.objects.count()) == before
 
 
-def test_weak_admin_password_rolls_back_the_schema_and_rows(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_weak_admin_password_rolls_back_the_schema_and_rows(municipality) -> None:
     with pytest.raises(ValidationFailed) as raised:
         district_create(
-            municipality=municipality, code="epsilon", name="艾普西隆区",
-            admin_username="admin", admin_password="123",
+            municipality=municipality,
+            code="epsilon",
+            name="艾普西隆区",
+            admin_username="admin",
+            admin_password="123",
         )
     assert raised.value.errors[0].code == "WEAK_PASSWORD"
     assert not District.objects.filter(code="epsilon").exists()
@@ -74,6 +83,11 @@ def test_weak_admin_password_rolls_back_the_schema_and_rows(municipality) -> Non
 def test_create_district_command_reports_errors_as_command_errors() -> None:
     with pytest.raises(CommandError, match="已存在"):
         call_command(
-            "create_district", "alpha", "重复区", "--municipality-code", "testcity",
-            "--password", "Another-pass-2024",
+            "create_district",
+            "alpha",
+            "重复区",
+            "--municipality-code",
+            "testcity",
+            "--password",
+            "Another-pass-2024",
         )

@@ -1,8 +1,10 @@
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
@@ -21,7 +23,9 @@ class SqlQueryCounter(SchemaExtension):
         self.count = 0
 
         def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            self.count += 1
+            # django-tenants' schema switch before each statement is not a query of ours.
+            if not sql.startswith("SET search_path"):
+                self.count += 1
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
@@ -40,12 +44,36 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return not getattr(original, "extensions", None)
 
 
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+def _without_suggestions(error: GraphQLError) -> GraphQLError:
+    """Drop graphql-core's "Did you mean 'orgs'?" hints: with introspection off, they would still
+    spell out the schema to a prober."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """An unexpected exception reaches the client as a generic message with a request id; its
     text (which might hold personal data) goes only to the server log."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error.")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        return processed if settings.DEBUG else [_without_suggestions(e) for e in processed]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = uuid.uuid4().hex
