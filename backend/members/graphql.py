@@ -7,12 +7,11 @@ import strawberry_django
 from strawberry import relay
 
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import IsDistrictUser
 from backend.common.masking import mask_id_number, mask_phone
-from backend.common.validation import ValidationFailed
 from backend.members import selectors, services
 from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
 from backend.orgs.graphql import PartyOrgType, load_org, org_scope
@@ -100,13 +99,6 @@ _UPDATABLE = {
 }
 
 
-def _member_payload(action: Any) -> MemberPayload:
-    try:
-        return MemberPayload(member=action(), errors=[])
-    except ValidationFailed as exc:
-        return MemberPayload(member=None, errors=user_errors(exc))
-
-
 def _optional_refs(input_obj: Any) -> dict[str, Any]:
     refs: dict[str, Any] = {}
     if input_obj.residence_community_id is not strawberry.UNSET:
@@ -162,7 +154,7 @@ class MembersMutation:
                 )
             )
 
-        return _member_payload(create)
+        return mutation_payload(MemberPayload, "member", create)
 
     @strawberry.mutation(permission_classes=[IsDistrictUser])
     def update_member(self, input: UpdateMemberInput) -> MemberPayload:
@@ -177,4 +169,4 @@ class MembersMutation:
                 changes.update(gender=None, birth_date=None)
             return services.member_update(member=member, changes=changes)
 
-        return _member_payload(update)
+        return mutation_payload(MemberPayload, "member", update)

@@ -10,11 +10,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import IsDistrictUser
-from backend.common.validation import ValidationFailed
 from backend.members.selectors import subtree_member_counts, subtree_member_counts_subquery
 from backend.orgs import selectors, services
 from backend.orgs.models import PartyOrg, PartyOrgKind
@@ -180,18 +179,13 @@ class OrgsQuery:
         return qs  # type: ignore[return-value]
 
 
-def _org_payload(action: Any) -> PartyOrgPayload:
-    try:
-        return PartyOrgPayload(org=action(), errors=[])
-    except ValidationFailed as exc:
-        return PartyOrgPayload(org=None, errors=user_errors(exc))
-
-
 @strawberry.type
 class OrgsMutation:
     @strawberry.mutation(permission_classes=[IsDistrictUser])
     def create_party_org(self, input: CreatePartyOrgInput) -> PartyOrgPayload:
-        return _org_payload(
+        return mutation_payload(
+            PartyOrgPayload,
+            "org",
             lambda: services.org_create(
                 code=input.code,
                 name=input.name,
@@ -199,7 +193,7 @@ class OrgsMutation:
                 parent=load_org(input.parent_id, "parentId") if input.parent_id else None,
                 established_on=input.established_on,
                 end_date=input.end_date,
-            )
+            ),
         )
 
     @strawberry.mutation(permission_classes=[IsDistrictUser])
@@ -219,13 +213,15 @@ class OrgsMutation:
                 changes["clear_end_date"] = True
             return services.org_update(org=load_org(input.id, "id"), **changes)
 
-        return _org_payload(update)
+        return mutation_payload(PartyOrgPayload, "org", update)
 
     @strawberry.mutation(permission_classes=[IsDistrictUser])
     def move_party_org(self, input: MovePartyOrgInput) -> PartyOrgPayload:
-        return _org_payload(
+        return mutation_payload(
+            PartyOrgPayload,
+            "org",
             lambda: services.org_move(
                 org=load_org(input.id, "id"),
                 new_parent=load_org(input.new_parent_id, "newParentId"),
-            )
+            ),
         )

@@ -1,16 +1,14 @@
 from collections.abc import Iterable
-from typing import Any
 
 import strawberry
 import strawberry_django
 from strawberry import relay
 
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, user_errors
+from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import IsDistrictUser
-from backend.common.validation import ValidationFailed
 from backend.orgs.graphql import PartyOrgType, load_org, org_scope
 from backend.units import selectors, services
 from backend.units.models import PartyOrgStatus, Unit, UnitKind
@@ -79,13 +77,6 @@ def load_unit(global_id: relay.GlobalID, field: str) -> Unit:
     return load_node(Unit, global_id, field=field, what="单位")
 
 
-def _unit_payload(action: Any) -> UnitPayload:
-    try:
-        return UnitPayload(unit=action(), errors=[])
-    except ValidationFailed as exc:
-        return UnitPayload(unit=None, errors=user_errors(exc))
-
-
 @strawberry.type
 class UnitsQuery:
     @page_connection(
@@ -129,7 +120,7 @@ class UnitsMutation:
                 )
             )
 
-        return _unit_payload(create)
+        return mutation_payload(UnitPayload, "unit", create)
 
     @strawberry.mutation(permission_classes=[IsDistrictUser])
     def update_unit(self, input: UpdateUnitInput) -> UnitPayload:
@@ -145,4 +136,4 @@ class UnitsMutation:
                 )
             return services.unit_update(unit=load_unit(input.id, "id"), changes=changes)
 
-        return _unit_payload(update)
+        return mutation_payload(UnitPayload, "unit", update)

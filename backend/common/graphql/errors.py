@@ -1,6 +1,9 @@
 """Typed errors in mutation payloads: a frontend shows `message` beside `field`, and can branch on
 `code` without parsing text."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import strawberry
 
 from backend.common.validation import FieldError, ValidationFailed
@@ -21,3 +24,14 @@ def user_errors(exc: ValidationFailed) -> list[UserError]:
 
 def not_found(field: str, what: str) -> ValidationFailed:
     return ValidationFailed([FieldError(field, "NOT_FOUND", f"找不到该{what}。")])
+
+
+P = TypeVar("P")
+
+
+def mutation_payload(payload_type: type[P], field: str, action: Callable[[], Any]) -> P:
+    """Run a service call; its validation errors become the payload's `errors`, with `field` null."""
+    try:
+        return payload_type(**{field: action(), "errors": []})
+    except ValidationFailed as exc:
+        return payload_type(**{field: None, "errors": user_errors(exc)})
