@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # Without DATABASE_URL, an embedded PostgreSQL under var/pgdata serves both run and test.
 DB_ENV = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python -m backend.devtools.embedded_postgres)}"
 
-.PHONY: install run test lint typecheck pytest schema migrate
+.PHONY: install run test lint typecheck pytest audit schema migrate
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ pytest: install
 	$(DB_ENV) $(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Known vulnerabilities in the installed environment (the project itself, editable, is skipped).
+# --strict fails when a package could not be checked, so an unreachable service is never a pass.
+# Not part of `test`: it needs PyPI's per-version JSON API (or OSV), which this network does not
+# reach; run it where it does, e.g. `make audit AUDIT_SERVICE=osv`.
+AUDIT_SERVICE ?= pypi
+audit: install
+	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off --vulnerability-service $(AUDIT_SERVICE)
 
 schema: install
 	$(BIN)/python manage.py export_graphql

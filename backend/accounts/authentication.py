@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
+from backend.accounts.models import TokenScope
 from backend.accounts.services import token_authenticate
 
 
@@ -24,10 +25,11 @@ def authenticate_request(request: HttpRequest) -> HttpResponse | None:
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, key = header.partition(" ")
-        user = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
             return _unauthorized("Invalid or expired token.", "INVALID_TOKEN")
-        request.user = user
+        request.user = token.user
+        request.auth_scopes = frozenset(token.scopes)  # type: ignore[attr-defined]
         return None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and request.method not in {"GET", "HEAD"}:
@@ -36,4 +38,6 @@ def authenticate_request(request: HttpRequest) -> HttpResponse | None:
             return _unauthorized("CSRF check failed.", "CSRF_FAILED", status=403)
     if user is None:
         request.user = AnonymousUser()
+    # A signed-in session acts with every scope its user has.
+    request.auth_scopes = frozenset(TokenScope.values)  # type: ignore[attr-defined]
     return None

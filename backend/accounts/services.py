@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from backend.accounts.models import ApiToken, User
+from backend.accounts.models import ApiToken, LoginThrottle, TokenScope, User
 from backend.common.validation import FieldError, ValidationFailed
 
 TOKEN_PREFIX = "dj_"  # noqa: S105 - a public prefix, not a secret
@@ -54,7 +54,12 @@ def user_create(
 
 @transaction.atomic
 def token_issue(
-    *, user: User, name: str, kind: str = ApiToken.Kind.PERSONAL, ttl: timedelta | None = None
+    *,
+    user: User,
+    name: str,
+    kind: str = ApiToken.Kind.PERSONAL,
+    ttl: timedelta | None = None,
+    scopes: list[str] | None = None,
 ) -> IssuedToken:
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -63,13 +68,57 @@ def token_issue(
         name=name,
         key_prefix=key[: len(TOKEN_PREFIX) + 6],
         key_hash=hash_token_key(key),
+        scopes=sorted(set(scopes)) if scopes is not None else list(TokenScope.values),
         expires_at=timezone.now() + (ttl or timedelta(hours=settings.API_TOKEN_TTL_HOURS)),
     )
     return IssuedToken(token=token, key=key)
 
 
-def token_authenticate(key: str) -> User | None:
-    """The active user holding this key in the current schema, or None."""
+def application_token_create(
+    *, user: User, name: str, scopes: list[str], expires_in_days: int
+) -> IssuedToken:
+    """A named key for a district's own frontend or scripts; the plain key is returned once."""
+    errors = []
+    if not name.strip():
+        errors.append(FieldError("name", "REQUIRED", "请填写令牌名称。"))
+    elif len(name) > 100:
+        errors.append(FieldError("name", "TOO_LONG", "令牌名称不能超过 100 字。"))
+    if not scopes or any(scope not in TokenScope.values for scope in scopes):
+        errors.append(FieldError("scopes", "INVALID", "请至少选择一个有效的权限范围。"))
+    if not 1 <= expires_in_days <= settings.APPLICATION_TOKEN_MAX_DAYS:
+        errors.append(
+            FieldError(
+                "expiresInDays",
+                "OUT_OF_RANGE",
+                f"有效期须为 1 至 {settings.APPLICATION_TOKEN_MAX_DAYS} 天。",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return token_issue(
+        user=user,
+        name=name.strip(),
+        kind=ApiToken.Kind.APPLICATION,
+        ttl=timedelta(days=expires_in_days),
+        scopes=scopes,
+    )
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise ValidationFailed.single("id", "NOT_FOUND", "找不到该令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(key: str) -> ApiToken | None:
+    """The live token holding this key in the current schema (with its user), or None.
+
+    A personal token also ends when it has been idle longer than IDLE_TIMEOUT_MINUTES."""
     if not key.startswith(TOKEN_PREFIX) or len(key) > 100:
         return None
     now = timezone.now()
@@ -80,14 +129,48 @@ def token_authenticate(key: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
+    if token.kind == ApiToken.Kind.PERSONAL:
+        last_seen = token.last_used_at or token.created_at
+        if now - last_seen > timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES):
+            return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def _locked_out(username: str) -> bool:
+    return LoginThrottle.objects.filter(username=username, locked_until__gt=timezone.now()).exists()
+
+
+def _record_failure(username: str) -> None:
+    """Count a failure; failures older than the lockout period start the count afresh."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(
+            username=username, defaults={"last_failure_at": now}
+        )
+        if now - throttle.last_failure_at > window:
+            throttle.failures = 0
+        throttle.failures += 1
+        throttle.last_failure_at = now
+        if throttle.failures >= settings.LOGIN_MAX_FAILURES:
+            throttle.locked_until = now + window
+        throttle.save()
 
 
 def login_with_password(*, request: HttpRequest, username: str, password: str) -> User:
+    username = username.strip()[:150]
+    if _locked_out(username):
+        raise ValidationFailed.single(
+            "username",
+            "LOCKED_OUT",
+            f"登录失败次数过多，请 {settings.LOGIN_LOCKOUT_MINUTES} 分钟后再试。",
+        )
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
+        _record_failure(username)
         # One message for an unknown user and a wrong password: no hint which one it was.
         raise ValidationFailed.single("password", "INVALID_CREDENTIALS", "用户名或密码错误。")
+    LoginThrottle.objects.filter(username=username).delete()
     return user

@@ -3,17 +3,14 @@
 import strawberry
 from django.conf import settings
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from backend.accounts.graphql import AccountsMutation, AccountsQuery, PlatformAccountsQuery
+from backend.accounts.tokens_graphql import TokensMutation, TokensQuery
+from backend.common.graphql.cost import QueryLimits
 from backend.common.graphql.extensions import MaskUnexpectedErrors, SqlQueryCounter
 from backend.common.graphql.permissions import IsDistrictUser
 from backend.members.graphql import MembersMutation, MembersQuery
@@ -31,10 +28,11 @@ class NodeQuery:
 def _extensions() -> list:
     from graphql.validation import NoSchemaIntrospectionCustomRule
 
-    # Factories, not instances: each request gets fresh extension state.
+    # Factories, not instances: each request gets fresh extension state. QueryLimits checks depth,
+    # aliases and cost in one linear pass (strawberry's depth and alias limiters are exponential
+    # in chains of fragment spreads).
     extensions: list = [
-        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
         DjangoOptimizerExtension,
         MaskUnexpectedErrors,
@@ -46,13 +44,15 @@ def _extensions() -> list:
     return extensions
 
 
+# No batching_config: a JSON array of operations is refused with 400 before any of them runs.
 _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)
 
 DistrictQueryRoot = merge_types(
-    "Query", (NodeQuery, AccountsQuery, DistrictQuery, OrgsQuery, UnitsQuery, MembersQuery)
+    "Query",
+    (NodeQuery, AccountsQuery, TokensQuery, DistrictQuery, OrgsQuery, UnitsQuery, MembersQuery),
 )
 DistrictMutationRoot = merge_types(
-    "Mutation", (AccountsMutation, OrgsMutation, UnitsMutation, MembersMutation)
+    "Mutation", (AccountsMutation, TokensMutation, OrgsMutation, UnitsMutation, MembersMutation)
 )
 district_schema = strawberry.Schema(
     query=DistrictQueryRoot,

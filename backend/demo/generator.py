@@ -3,7 +3,8 @@
 `generate_district` writes into the *current* schema (wrap the call in `in_district(...)`), in one
 transaction, with bulk inserts. Everything is drawn from one `random.Random(seed)`, and dates are
 relative to the fixed `plan.REFERENCE_DATE`, so a seed always yields the same names, codes, ID
-numbers and tree shape; only the database ids differ between runs.
+numbers and tree shape; only the database ids and the ciphertext bytes of ID numbers and phones
+(fresh random nonces; their keyed hashes and masked forms are the same) differ between runs.
 
 The data obeys the same rules as the services (orgs.rules, units.services, members.services): it is
 built in memory as a plan and inserted directly, because going through the services one row at a

@@ -118,12 +118,10 @@ def _member(
         residence = rng.choice(plan.communities)
     else:
         org = _home_org(plan, category)
-    return Member(
+    member = Member(
         name=name,
         gender=Gender.MALE if is_male else Gender.FEMALE,
         birth_date=born,
-        id_number=id_number,
-        phone=_phone(plan, category),
         education=education,
         joined_on=joined,
         status=MemberStatus.PROBATIONARY if is_probationary else MemberStatus.FULL,
@@ -132,6 +130,11 @@ def _member(
         residence_community=residence,
         work_unit=work_unit,
     )
+    # The properties fill the encrypted, keyed-hash and masked columns (random nonces: the only
+    # part of the demo that differs between runs besides the database ids).
+    member.id_number = id_number
+    member.phone = _phone(plan, category)
+    return member
 
 
 def _joined_on(

@@ -10,8 +10,7 @@ from backend.common.graphql.connection import DjangoCursorConnection, page_conne
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
-from backend.common.graphql.permissions import IsDistrictUser
-from backend.common.masking import mask_id_number, mask_phone
+from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.members import selectors, services
 from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
 from backend.orgs.graphql import PartyOrgType, load_org, org_scope
@@ -38,13 +37,14 @@ class MemberType(DistrictNode):
     )
     work_unit: UnitType | None
 
-    @strawberry_django.field(only=["id_number"], description="Masked: 110***********1234.")
+    # The masked forms are stored: a page of members decrypts nothing.
+    @strawberry_django.field(only=["id_number_masked"], description="Masked: 110***********1234.")
     def id_number(self, root: strawberry.Parent[Member]) -> str:
-        return mask_id_number(root.id_number)
+        return root.id_number_masked
 
-    @strawberry_django.field(only=["phone"], description="Masked: 138****1234.")
+    @strawberry_django.field(only=["phone_masked"], description="Masked: 138****1234.")
     def phone(self, root: strawberry.Parent[Member]) -> str:
-        return mask_phone(root.phone)
+        return root.phone_masked
 
 
 @strawberry.type
@@ -133,7 +133,7 @@ class MembersQuery:
 
 @strawberry.type
 class MembersMutation:
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def create_member(self, input: CreateMemberInput) -> MemberPayload:
         def create() -> Member:
             refs = _optional_refs(input)
@@ -156,7 +156,7 @@ class MembersMutation:
 
         return mutation_payload(MemberPayload, "member", create)
 
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def update_member(self, input: UpdateMemberInput) -> MemberPayload:
         def update() -> Member:
             member = load_node(Member, input.id, field="id", what="党员")

@@ -1,5 +1,21 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
+
+from backend.common.personal_data import decrypt
+from backend.members.personal_data import (
+    ID_NUMBER,
+    PHONE,
+    id_number_hash,
+    phone_hash,
+    seal_id_number,
+    seal_phone,
+)
+
+# What the unique constraint on id_number_hash is called: Django names it
+# members_member_id_number_hash_<digest>_uniq, and in districts cloned from the template
+# (django-tenants' clone_schema re-creates it inline) PostgreSQL names it ..._hash_key.
+ID_NUMBER_UNIQUE_PREFIX = "members_member_id_number_hash_"
 
 
 class Gender(models.TextChoices):
@@ -30,13 +46,29 @@ class Education(models.TextChoices):
 
 
 class Member(models.Model):
-    """党员: a Party member, whose organisational relation (组织关系) is in exactly one org."""
+    """党员: a Party member, whose organisational relation (组织关系) is in exactly one org.
+
+    The ID number and phone are never stored in the clear: each is an AES-GCM ciphertext
+    (`*_encrypted`), a keyed hash for uniqueness and exact lookup (`*_hash`) and the masked form
+    the API shows (`*_masked`). Read and assign them through the `id_number` and `phone`
+    properties (also accepted by the constructor), which decrypt and seal; query by hash
+    (members.personal_data.id_number_hash).
+    """
 
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number_encrypted = models.TextField("公民身份号码 (encrypted)", editable=False)
+    # One member per ID number in a district, enforced by PostgreSQL on the keyed hash.
+    id_number_hash = models.CharField(
+        "公民身份号码 (keyed hash)", max_length=64, unique=True, editable=False
+    )
+    id_number_masked = models.CharField("公民身份号码 (masked)", max_length=18, editable=False)
+    phone_encrypted = models.TextField("联系电话 (encrypted)", blank=True, editable=False)
+    phone_hash = models.CharField(
+        "联系电话 (keyed hash)", max_length=64, blank=True, db_index=True, editable=False
+    )
+    phone_masked = models.CharField("联系电话 (masked)", max_length=20, blank=True, editable=False)
     education = models.CharField("学历", max_length=30, choices=Education.choices)
     joined_on = models.DateField("入党日期")
     status = models.CharField("党员状态", max_length=20, choices=MemberStatus.choices)
@@ -75,6 +107,52 @@ class Member(models.Model):
             models.Index(fields=["category", "name", "id"], name="members_member_cat_name_id"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="members_member_name_trgm"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(id_number_hash="") & ~Q(id_number_encrypted=""),
+                name="members_member_id_number_present",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def id_number(self) -> str:
+        """The plain ID number, decrypted on each access (lists use `id_number_masked`)."""
+        if not self.id_number_encrypted:
+            return ""
+        return decrypt(self.id_number_encrypted, context=ID_NUMBER)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        if self.id_number_encrypted and id_number_hash(value) == self.id_number_hash:
+            return  # the same number: keep the stored ciphertext
+        sealed = seal_id_number(value)
+        self.id_number_encrypted, self.id_number_hash, self.id_number_masked = (
+            sealed.encrypted,
+            sealed.hash,
+            sealed.masked,
+        )
+
+    @property
+    def phone(self) -> str:
+        """The plain phone ("" if none), decrypted on each access (lists use `phone_masked`)."""
+        if not self.phone_encrypted:
+            return ""
+        return decrypt(self.phone_encrypted, context=PHONE)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        if (
+            self.phone_encrypted
+            and phone_hash(value) == self.phone_hash
+            and self.phone == value.strip()
+        ):
+            return  # the same phone, written the same way: keep the stored ciphertext
+        sealed = seal_phone(value)
+        self.phone_encrypted, self.phone_hash, self.phone_masked = (
+            sealed.encrypted,
+            sealed.hash,
+            sealed.masked,
+        )

@@ -2,6 +2,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 
 from backend.members.models import Member, MemberCategory
+from backend.members.personal_data import id_number_hash
 from backend.orgs.models import PartyOrg
 
 
@@ -19,8 +20,8 @@ def member_list(
         qs = qs.filter(org__path__descendant_of=within.path)
     if search:
         qs = qs.filter(name__icontains=search.strip())
-    if id_number:
-        qs = qs.filter(id_number=id_number.strip().upper())
+    if id_number:  # an exact match, by keyed hash of the normalised number
+        qs = qs.filter(id_number_hash=id_number_hash(id_number))
     return qs.order_by("name", "id")
 
 

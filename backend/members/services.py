@@ -1,25 +1,37 @@
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
+from backend.common.personal_data import current_key_id
 from backend.common.validation import FieldError, ValidationFailed
 from backend.members.id_numbers import InvalidIdNumber, normalise, parse_id_number
-from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
+from backend.members.models import (
+    ID_NUMBER_UNIQUE_PREFIX,
+    Education,
+    Gender,
+    Member,
+    MemberCategory,
+    MemberStatus,
+)
+from backend.members.personal_data import ID_NUMBER, PHONE, id_number_hash, reseal
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import COMMUNITY_KINDS, HOLDS_NO_MEMBERS
 from backend.units.models import Unit
 
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 MIN_JOINING_AGE = 18
+# Messages never repeat the number: they reach logs and screens.
+DUPLICATE_ID_NUMBER = FieldError("idNumber", "DUPLICATE", "本区已登记该公民身份号码的党员。")
 
 
 @dataclass(frozen=True)
 class MemberData:
     name: str
-    id_number: str
+    id_number: str = field(repr=False)  # kept out of reprs, hence out of logs and tracebacks
     education: str
     joined_on: date
     status: str
@@ -27,7 +39,7 @@ class MemberData:
     org: PartyOrg
     gender: str | None = None
     birth_date: date | None = None
-    phone: str = ""
+    phone: str = field(default="", repr=False)
     residence_community: PartyOrg | None = None
     work_unit: Unit | None = None
 
@@ -61,9 +73,28 @@ def _identity_errors(
         errors.append(
             FieldError("birthDate", "MISMATCH_ID_NUMBER", "出生日期与公民身份号码不一致。")
         )
-    if Member.objects.filter(id_number=data.id_number).exclude(id=member_id or 0).exists():
-        errors.append(FieldError("idNumber", "DUPLICATE", "本区已登记该公民身份号码的党员。"))
+    if id_number_taken(data.id_number, member_id):
+        errors.append(DUPLICATE_ID_NUMBER)
     return replace(data, gender=gender, birth_date=facts.birth_date), errors
+
+
+def id_number_taken(id_number: str, member_id: int | None) -> bool:
+    """Whether another member of this district has the number (compared by keyed hash)."""
+    others = Member.objects.filter(id_number_hash=id_number_hash(id_number))
+    return others.exclude(id=member_id or 0).exists()
+
+
+def _save(member: Member) -> None:
+    """Insert or update; the unique hash in PostgreSQL catches a duplicate that a concurrent
+    request committed after our check, and it is reported like the checked one."""
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+        if constraint.startswith(ID_NUMBER_UNIQUE_PREFIX):
+            raise ValidationFailed([DUPLICATE_ID_NUMBER]) from None
+        raise
 
 
 def _relation_errors(data: MemberData) -> list[FieldError]:
@@ -120,7 +151,10 @@ def _age_on(born: date, on: date) -> int:
 @transaction.atomic
 def member_create(*, data: MemberData) -> Member:
     data = _check(data, None)
-    return Member.objects.create(**{f.name: getattr(data, f.name) for f in fields(data)})
+    # The id_number and phone properties encrypt, hash and mask.
+    member = Member(**{f.name: getattr(data, f.name) for f in fields(data)})
+    _save(member)
+    return member
 
 
 @transaction.atomic
@@ -133,6 +167,35 @@ def member_update(*, member: Member, changes: dict[str, Any]) -> Member:
     current = MemberData(**{f.name: getattr(member, f.name) for f in fields(MemberData)})
     data = _check(replace(current, **changes), member.pk)
     for f in fields(data):
+        # An unchanged ID number or phone keeps its ciphertext; a changed one is sealed anew.
         setattr(member, f.name, getattr(data, f.name))
-    member.save()
+    _save(member)
     return member
+
+
+def members_reencrypt(*, batch_size: int = 1000) -> int:
+    """Re-encrypt under the current data key every ID number and phone of this district that an
+    older key encrypted (the hashes and masked forms do not change). Returns how many members
+    were rewritten. Run it in every district after putting a new key first in
+    DANGJIAN_DATA_KEYS (`manage.py reencrypt_personal_data`), then drop the old key."""
+    prefix = f"{current_key_id()}:"
+    stale = ~Q(id_number_encrypted__startswith=prefix) | (
+        ~Q(phone_encrypted="") & ~Q(phone_encrypted__startswith=prefix)
+    )
+    rewritten, after = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Member.objects.select_for_update()
+                .filter(stale, pk__gt=after)
+                .order_by("pk")
+                .only("pk", "id_number_encrypted", "phone_encrypted")[:batch_size]
+            )
+            if not batch:
+                return rewritten
+            for member in batch:
+                member.id_number_encrypted = reseal(member.id_number_encrypted, context=ID_NUMBER)
+                member.phone_encrypted = reseal(member.phone_encrypted, context=PHONE)
+            Member.objects.bulk_update(batch, ["id_number_encrypted", "phone_encrypted"])
+        rewritten += len(batch)
+        after = batch[-1].pk

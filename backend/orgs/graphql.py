@@ -13,7 +13,7 @@ from backend.common.graphql.connection import DjangoCursorConnection, page_conne
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
-from backend.common.graphql.permissions import IsDistrictUser
+from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.members.selectors import subtree_member_counts, subtree_member_counts_subquery
 from backend.orgs import selectors, services
 from backend.orgs.models import PartyOrg, PartyOrgKind
@@ -181,7 +181,7 @@ class OrgsQuery:
 
 @strawberry.type
 class OrgsMutation:
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def create_party_org(self, input: CreatePartyOrgInput) -> PartyOrgPayload:
         return mutation_payload(
             PartyOrgPayload,
@@ -196,7 +196,7 @@ class OrgsMutation:
             ),
         )
 
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def update_party_org(self, input: UpdatePartyOrgInput) -> PartyOrgPayload:
         def update() -> PartyOrg:
             changes = provided(
@@ -215,7 +215,7 @@ class OrgsMutation:
 
         return mutation_payload(PartyOrgPayload, "org", update)
 
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def move_party_org(self, input: MovePartyOrgInput) -> PartyOrgPayload:
         return mutation_payload(
             PartyOrgPayload,

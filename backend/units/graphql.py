@@ -8,7 +8,7 @@ from backend.common.graphql.connection import DjangoCursorConnection, page_conne
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
-from backend.common.graphql.permissions import IsDistrictUser
+from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.orgs.graphql import PartyOrgType, load_org, org_scope
 from backend.units import selectors, services
 from backend.units.models import PartyOrgStatus, Unit, UnitKind
@@ -101,7 +101,7 @@ class UnitsQuery:
 
 @strawberry.type
 class UnitsMutation:
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def create_unit(self, input: CreateUnitInput) -> UnitPayload:
         def create() -> Unit:
             covering = (
@@ -122,7 +122,7 @@ class UnitsMutation:
 
         return mutation_payload(UnitPayload, "unit", create)
 
-    @strawberry.mutation(permission_classes=[IsDistrictUser])
+    @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def update_unit(self, input: UpdateUnitInput) -> UnitPayload:
         def update() -> Unit:
             changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}

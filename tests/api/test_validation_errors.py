@@ -735,7 +735,13 @@ def test_create_member_accepts_a_lower_case_x(alpha, seeded):
 def _member_row(pk: int) -> tuple:
     with in_district("alpha"):
         row = Member.objects.filter(pk=pk).values_list(
-            "name", "id_number", "phone", "org_id", "category", "gender", "birth_date"
+            "name",
+            "id_number_encrypted",
+            "phone_encrypted",
+            "org_id",
+            "category",
+            "gender",
+            "birth_date",
         )[0]
     return row
 

@@ -26,6 +26,10 @@ class DistrictNode(relay.Node):
         pks = [decode_node_id(node_id) for node_id in node_ids]
         model = cls.__strawberry_django_definition__.model  # type: ignore[attr-defined]
         qs = model._default_manager.filter(pk__in=[pk for pk in pks if pk is not None])
+        # A type that narrows what its reader may see (its get_queryset) narrows `node` too.
+        get_queryset = getattr(cls, "get_queryset", None)
+        if get_queryset is not None:
+            qs = get_queryset(qs, info)
         extension = optimizer.get()
         if extension is not None:
             qs = extension.optimize(qs, info=info)

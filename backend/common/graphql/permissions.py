@@ -30,6 +30,23 @@ class IsDistrictUser(_Authenticated):
         return current_district() is not None and super()._user_ok(info)
 
 
+class HasWriteScope(BasePermission):
+    """The credential may write: a session may, a token needs the `write` scope."""
+
+    message = "This token may only read."
+    error_extensions = {"code": "FORBIDDEN_SCOPE"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if "write" in getattr(info.context.request, "auth_scopes", frozenset()):
+            return True
+        info.context.response.status_code = 403
+        return False
+
+
+# Every district mutation: signed in on this district's host, with a credential that may write.
+DISTRICT_WRITE = [IsDistrictUser, HasWriteScope]
+
+
 class IsPlatformUser(_Authenticated):
     """A signed-in platform or municipal account on the platform host."""
 

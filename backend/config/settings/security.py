@@ -43,3 +43,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and ENVIRONMENT == "production"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in abuse: this many failures in a row lock the user name for the lockout period.
+LOGIN_MAX_FAILURES = env_int("DANGJIAN_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("DANGJIAN_LOGIN_LOCKOUT_MINUTES", 15)
+# Sessions and personal tokens unused for this long end; each use extends them.
+IDLE_TIMEOUT_MINUTES = env_int("DANGJIAN_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Application tokens live at most this long.
+APPLICATION_TOKEN_MAX_DAYS = env_int("DANGJIAN_APPLICATION_TOKEN_MAX_DAYS", 366)
