@@ -91,6 +91,8 @@ def district_create(
     host: str | None = None,
 ) -> ProvisionedDistrict:
     """Create a district with its schema, host and first admin account, all or nothing."""
+    from backend.access.models import Role
+    from backend.access.services import role_grant
     from backend.accounts.services import user_create
 
     started = time.perf_counter()
@@ -108,9 +110,11 @@ def district_create(
             Domain.objects.create(domain=host, tenant=district, is_primary=True)
             CloneSchema().clone_schema(template.schema_name, district.schema_name, "DATA")
             with schema_context(district.schema_name):
-                user_create(
+                admin = user_create(
                     username=admin_username, password=admin_password, is_district_admin=True
                 )
+                # The 组织部 administrator answers for the district's personal data.
+                role_grant(user=admin, role=Role.DISTRICT_ADMIN, may_unmask=True)
     return ProvisionedDistrict(
         district=district,
         host=host,

@@ -24,7 +24,7 @@ def django_db_setup(
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 
-    from backend.accounts.services import user_create
+    from backend.accounts.services import platform_user_create
 
     with django_db_blocker.unblock():
         databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
@@ -43,7 +43,8 @@ def django_db_setup(
             with in_district(code):
                 seeded[code] = seed_district(code, region)
         with in_platform():
-            user_create(username="operator", password=PASSWORD)
+            platform_user_create(username="operator", password=PASSWORD, role="platform_operator")
+            platform_user_create(username="analyst", password=PASSWORD, role="municipal_analyst")
     yield seeded
     with django_db_blocker.unblock():
         cast(Any, connection).set_schema_to_public()

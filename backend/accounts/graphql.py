@@ -8,10 +8,17 @@ from django.middleware.csrf import get_token
 from strawberry.types import Info
 
 from backend.accounts import services
-from backend.accounts.models import User
-from backend.common.graphql.errors import UserError, user_errors
-from backend.common.graphql.permissions import AllowAny, IsDistrictUser, IsPlatformUser
+from backend.accounts.models import PlatformRole, User
+from backend.common.graphql.errors import UserError, mutation_payload, user_errors
+from backend.common.graphql.permissions import (
+    AllowAny,
+    IsDistrictUser,
+    IsPlatformOperator,
+    IsPlatformUser,
+)
 from backend.common.validation import ValidationFailed
+
+strawberry.enum(PlatformRole, name="PlatformRole", description="平台角色")
 
 
 @strawberry_django.type(User, name="User", description="账号")
@@ -84,3 +91,36 @@ class PlatformAccountsQuery:
     @strawberry_django.field(permission_classes=[IsPlatformUser], name="me")
     def platform_me(self, info: Info) -> UserType:
         return info.context.request.user
+
+
+@strawberry.input
+class CreatePlatformUserInput:
+    username: str
+    password: str
+    role: PlatformRole
+    display_name: str = ""
+
+
+@strawberry.type
+class PlatformUserPayload:
+    user: UserType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PlatformAccountsMutation:
+    @strawberry.mutation(
+        permission_classes=[IsPlatformOperator],
+        description="Create a municipal analyst or platform operator account.",
+    )
+    def create_platform_user(self, input: CreatePlatformUserInput) -> PlatformUserPayload:
+        return mutation_payload(
+            PlatformUserPayload,
+            "user",
+            lambda: services.platform_user_create(
+                username=input.username,
+                password=input.password,
+                display_name=input.display_name,
+                role=input.role,
+            ),
+        )

@@ -4,13 +4,22 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
+class PlatformRole(models.TextChoices):
+    MUNICIPAL_ANALYST = "municipal_analyst", "市级分析员"
+    PLATFORM_OPERATOR = "platform_operator", "平台运维"
+
+
 class User(AbstractUser):
     """账号: a district user lives in the district's schema, a platform user in the public schema.
 
-    The table exists once per schema, so a user of district A does not exist on B's host.
+    The table exists once per schema, so a user of district A does not exist on B's host. District
+    users' roles are grants over the org tree (backend.access); platform users have one role here.
     """
 
     display_name = models.CharField("姓名", max_length=100, blank=True)
+    platform_role = models.CharField(
+        "平台角色", max_length=30, choices=PlatformRole.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "账号"

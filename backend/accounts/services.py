@@ -11,7 +11,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from backend.accounts.models import ApiToken, LoginThrottle, TokenScope, User
+from backend.accounts.models import ApiToken, LoginThrottle, PlatformRole, TokenScope, User
+from backend.audit.changes import field_changes, snapshot
+from backend.audit.models import AuditResult
+from backend.audit.services import audit_record, audited
 from backend.common.validation import FieldError, ValidationFailed
 
 TOKEN_PREFIX = "dj_"  # noqa: S105 - a public prefix, not a secret
@@ -29,6 +32,11 @@ def hash_token_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# What a token's audit entries show (never the key or its hash).
+TOKEN_AUDIT_FIELDS = ("name", "kind", "key_prefix", "scopes", "expires_at", "revoked_at")
+
+
+@audited("user.create")
 @transaction.atomic
 def user_create(
     *, username: str, password: str, display_name: str = "", is_district_admin: bool = False
@@ -44,14 +52,35 @@ def user_create(
         errors.append(FieldError("password", "WEAK_PASSWORD", " ".join(exc.messages)))
     if errors:
         raise ValidationFailed(errors)
-    return User.objects.create_user(
+    user = User.objects.create_user(
         username=username,
         password=password,
         display_name=display_name,
         is_staff=is_district_admin,
     )
+    audit_record(
+        action="user.create",
+        target=user,
+        changes=field_changes(None, snapshot(user, ("username", "display_name", "is_staff"))),
+    )
+    return user
 
 
+@audited("user.create")
+@transaction.atomic
+def platform_user_create(
+    *, username: str, password: str, role: str, display_name: str = ""
+) -> User:
+    """A municipal analyst or platform operator; called on the platform host (public schema)."""
+    if role not in PlatformRole.values:
+        raise ValidationFailed.single("role", "INVALID", f"未知的平台角色 {role}。")
+    user = user_create(username=username, password=password, display_name=display_name)
+    user.platform_role = role
+    user.save(update_fields=["platform_role"])
+    return user
+
+
+@audited("token.create")
 @transaction.atomic
 def token_issue(
     *,
@@ -71,9 +100,17 @@ def token_issue(
         scopes=sorted(set(scopes)) if scopes is not None else list(TokenScope.values),
         expires_at=timezone.now() + (ttl or timedelta(hours=settings.API_TOKEN_TTL_HOURS)),
     )
+    audit_record(
+        action="token.create",
+        target=token,
+        changes=field_changes(None, snapshot(token, TOKEN_AUDIT_FIELDS)),
+        detail={"owner": user.get_username()},
+        default_actor=user,
+    )
     return IssuedToken(token=token, key=key)
 
 
+@audited("token.create")
 def application_token_create(
     *, user: User, name: str, scopes: list[str], expires_in_days: int
 ) -> IssuedToken:
@@ -104,14 +141,21 @@ def application_token_create(
     )
 
 
+@audited("token.revoke", target=lambda kwargs: ("ApiToken", kwargs.get("token_id") or None))
 @transaction.atomic
 def token_revoke(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
         raise ValidationFailed.single("id", "NOT_FOUND", "找不到该令牌。")
+    before = snapshot(token, TOKEN_AUDIT_FIELDS)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+    audit_record(
+        action="token.revoke",
+        target=token,
+        changes=field_changes(before, snapshot(token, TOKEN_AUDIT_FIELDS)),
+    )
     return token
 
 
@@ -142,7 +186,7 @@ def _locked_out(username: str) -> bool:
     return LoginThrottle.objects.filter(username=username, locked_until__gt=timezone.now()).exists()
 
 
-def _record_failure(username: str) -> None:
+def _record_failure(username: str) -> LoginThrottle:
     """Count a failure; failures older than the lockout period start the count afresh."""
     now = timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
@@ -157,11 +201,26 @@ def _record_failure(username: str) -> None:
         if throttle.failures >= settings.LOGIN_MAX_FAILURES:
             throttle.locked_until = now + window
         throttle.save()
+    return throttle
+
+
+def _audit_login_failed(request: HttpRequest, username: str, reason: str, **detail: object) -> None:
+    audit_record(
+        action="login_failed",
+        result=AuditResult.REFUSED,
+        reason=reason,
+        detail=detail,
+        request=request,
+        actor_username=username,
+    )
 
 
 def login_with_password(*, request: HttpRequest, username: str, password: str) -> User:
+    """Every attempt is audited: `login`, or `login_failed` with reason INVALID_CREDENTIALS (its
+    detail says how many failures in a row and whether this one locked the name) or LOCKED_OUT."""
     username = username.strip()[:150]
     if _locked_out(username):
+        _audit_login_failed(request, username, "LOCKED_OUT")
         raise ValidationFailed.single(
             "username",
             "LOCKED_OUT",
@@ -169,8 +228,16 @@ def login_with_password(*, request: HttpRequest, username: str, password: str) -
         )
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        _record_failure(username)
+        throttle = _record_failure(username)
+        _audit_login_failed(
+            request,
+            username,
+            "INVALID_CREDENTIALS",
+            failures=throttle.failures,
+            locked=throttle.locked_until is not None and throttle.locked_until > timezone.now(),
+        )
         # One message for an unknown user and a wrong password: no hint which one it was.
         raise ValidationFailed.single("password", "INVALID_CREDENTIALS", "用户名或密码错误。")
     LoginThrottle.objects.filter(username=username).delete()
+    audit_record(action="login", target=user, request=request, actor=user)
     return user

@@ -8,15 +8,21 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from backend.accounts.graphql import AccountsMutation, AccountsQuery, PlatformAccountsQuery
+from backend.accounts.graphql import (
+    AccountsMutation,
+    AccountsQuery,
+    PlatformAccountsMutation,
+    PlatformAccountsQuery,
+)
 from backend.accounts.tokens_graphql import TokensMutation, TokensQuery
+from backend.audit.graphql import AuditQuery
 from backend.common.graphql.cost import QueryLimits
 from backend.common.graphql.extensions import MaskUnexpectedErrors, SqlQueryCounter
 from backend.common.graphql.permissions import IsDistrictUser
-from backend.members.graphql import MembersMutation, MembersQuery
+from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
 from backend.orgs.graphql import OrgsMutation, OrgsQuery
 from backend.units.graphql import UnitsMutation, UnitsQuery
-from tenants.graphql import DistrictQuery, MunicipalQuery
+from tenants.graphql import DistrictQuery, MunicipalQuery, PlatformMutation
 
 
 @strawberry.type
@@ -49,10 +55,27 @@ _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)
 
 DistrictQueryRoot = merge_types(
     "Query",
-    (NodeQuery, AccountsQuery, TokensQuery, DistrictQuery, OrgsQuery, UnitsQuery, MembersQuery),
+    (
+        NodeQuery,
+        AccountsQuery,
+        TokensQuery,
+        DistrictQuery,
+        OrgsQuery,
+        UnitsQuery,
+        MembersQuery,
+        AuditQuery,
+    ),
 )
 DistrictMutationRoot = merge_types(
-    "Mutation", (AccountsMutation, TokensMutation, OrgsMutation, UnitsMutation, MembersMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        TokensMutation,
+        OrgsMutation,
+        UnitsMutation,
+        MembersMutation,
+        UnmaskMutation,
+    ),
 )
 district_schema = strawberry.Schema(
     query=DistrictQueryRoot,
@@ -62,7 +85,9 @@ district_schema = strawberry.Schema(
 )
 
 PlatformQueryRoot = merge_types("Query", (PlatformAccountsQuery, MunicipalQuery))
-PlatformMutationRoot = merge_types("Mutation", (AccountsMutation,))
+PlatformMutationRoot = merge_types(
+    "Mutation", (AccountsMutation, PlatformAccountsMutation, PlatformMutation)
+)
 platform_schema = strawberry.Schema(
     query=PlatformQueryRoot,
     mutation=PlatformMutationRoot,

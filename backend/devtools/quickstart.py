@@ -52,6 +52,10 @@ def banner() -> str:
     lines += [
         f"  Municipal API: http://localhost:{PORT}/graphql/   (operator / {DEMO_PASSWORD})",
         "",
+        "One user per role (same password): in each district admin (区级管理员),",
+        "street_admin (组织管理员 of the first street), community_viewer (只读, one community);",
+        "on the platform host operator (平台运维) and analyst (市级分析员).",
+        "",
         "Try it:",
         f"  TOKEN=$(curl -s http://yinzhou.localhost:{PORT}/graphql/ -H 'Content-Type: application/json' \\",
         f'    -d \'{login}\' | python3 -c \'import json,sys; print(json.load(sys.stdin)["data"]["login"]["token"])\')',

@@ -4,16 +4,21 @@ from typing import Annotated, Any
 
 import strawberry
 import strawberry_django
+from django.db.models import QuerySet
 from strawberry import relay
+from strawberry.types import Info
 
+from backend.access.guards import access_of, check_readable, check_writable
+from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, mutation_payload
+from backend.common.graphql.errors import UserError, mutation_payload, user_errors
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
-from backend.members import selectors, services
+from backend.common.validation import ValidationFailed
+from backend.members import selectors, services, unmask
 from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
-from backend.orgs.graphql import PartyOrgType, load_org, org_scope
+from backend.orgs.graphql import PartyOrgType, load_org, load_writable_org, org_scope
 from backend.units.graphql import UnitType, load_unit
 
 strawberry.enum(Gender, name="Gender", description="性别")
@@ -33,9 +38,18 @@ class MemberType(DistrictNode):
     category: MemberCategory
     org: PartyOrgType = strawberry_django.field(description="组织关系所在党组织")
     residence_community: PartyOrgType | None = strawberry_django.field(
-        description="居住社区 (in-service members report there)"
+        extensions=[ScopedRelation()],
+        description="居住社区 (in-service members report there); null outside your scope",
     )
-    work_unit: UnitType | None
+    work_unit: UnitType | None = strawberry_django.field(
+        extensions=[ScopedRelation()], description="工作单位; null outside your scope"
+    )
+
+    # Permission rule: a member is visible within the subtree that holds their organisational
+    # relation (党内统计), which is also where they are counted.
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Member], info: Info, **kwargs: Any) -> Any:
+        return mark_scoped(queryset.filter(access_of(info).read_filter("org__path")))
 
     # The masked forms are stored: a page of members decrypts nothing.
     @strawberry_django.field(only=["id_number_masked"], description="Masked: 110***********1234.")
@@ -99,14 +113,15 @@ _UPDATABLE = {
 }
 
 
-def _optional_refs(input_obj: Any) -> dict[str, Any]:
+def _optional_refs(info: Info, input_obj: Any) -> dict[str, Any]:
+    """Residence community and work unit are references, not writes: being visible is enough."""
     refs: dict[str, Any] = {}
     if input_obj.residence_community_id is not strawberry.UNSET:
         gid = input_obj.residence_community_id
-        refs["residence_community"] = load_org(gid, "residenceCommunityId") if gid else None
+        refs["residence_community"] = load_org(info, gid, "residenceCommunityId") if gid else None
     if input_obj.work_unit_id is not strawberry.UNSET:
         gid = input_obj.work_unit_id
-        refs["work_unit"] = load_unit(gid, "workUnitId") if gid else None
+        refs["work_unit"] = load_unit(info, gid, "workUnitId") if gid else None
     return refs
 
 
@@ -134,9 +149,10 @@ class MembersQuery:
 @strawberry.type
 class MembersMutation:
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def create_member(self, input: CreateMemberInput) -> MemberPayload:
+    def create_member(self, info: Info, input: CreateMemberInput) -> MemberPayload:
         def create() -> Member:
-            refs = _optional_refs(input)
+            org = load_writable_org(info, input.org_id, "orgId")
+            refs = _optional_refs(info, input)
             return services.member_create(
                 data=services.MemberData(
                     name=input.name,
@@ -145,7 +161,7 @@ class MembersMutation:
                     joined_on=input.joined_on,
                     status=input.status,
                     category=input.category,
-                    org=load_org(input.org_id, "orgId"),
+                    org=org,
                     gender=input.gender,
                     birth_date=input.birth_date,
                     phone=input.phone,
@@ -157,16 +173,53 @@ class MembersMutation:
         return mutation_payload(MemberPayload, "member", create)
 
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def update_member(self, input: UpdateMemberInput) -> MemberPayload:
+    def update_member(self, info: Info, input: UpdateMemberInput) -> MemberPayload:
         def update() -> Member:
             member = load_node(Member, input.id, field="id", what="党员")
+            check_writable(info, member.org.path, field="id", what="党员")
             changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}
             if input.org_id:
-                changes["org"] = load_org(input.org_id, "orgId")
-            changes.update(_optional_refs(input))
+                changes["org"] = load_writable_org(info, input.org_id, "orgId")
+            changes.update(_optional_refs(info, input))
             if "id_number" in changes:
                 # A new ID number brings its own birth date and sex.
                 changes.update(gender=None, birth_date=None)
             return services.member_update(member=member, changes=changes)
 
         return mutation_payload(MemberPayload, "member", update)
+
+
+@strawberry.type(description="完整身份信息: shown once, and recorded in the audit trail.")
+class RevealPersonalDataPayload:
+    id_number: str | None
+    phone: str | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UnmaskMutation:
+    # Write scope too: a read-only token (a dashboard, a script) never sees full numbers.
+    @strawberry.mutation(
+        permission_classes=DISTRICT_WRITE,
+        description=(
+            "Reveal a member's full ID number and phone. Needs the unmask permission over the"
+            " member's organisation; every reveal and every refusal is audited."
+        ),
+    )
+    def reveal_member_personal_data(
+        self, info: Info, id: relay.GlobalID, purpose: str
+    ) -> RevealPersonalDataPayload:
+        try:
+            member = load_node(Member, id, field="id", what="党员")
+            check_readable(info, member.org.path, field="id", what="党员")
+            if not access_of(info).can_unmask(member.org.path):
+                unmask.member_personal_data_refuse(
+                    member=member, purpose=purpose, reason="NO_UNMASK_PERMISSION"
+                )
+                raise ValidationFailed.single("id", "FORBIDDEN", "您没有查看完整身份信息的权限。")
+            revealed = unmask.member_personal_data_reveal(member=member, purpose=purpose)
+        except ValidationFailed as exc:
+            return RevealPersonalDataPayload(id_number=None, phone=None, errors=user_errors(exc))
+        return RevealPersonalDataPayload(
+            id_number=revealed.id_number, phone=revealed.phone, errors=[]
+        )

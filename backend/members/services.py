@@ -6,6 +6,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from backend.audit.changes import Masked, field_changes, snapshot
+from backend.audit.services import audit_record, audited
 from backend.common.personal_data import current_key_id
 from backend.common.validation import FieldError, ValidationFailed
 from backend.members.id_numbers import InvalidIdNumber, normalise, parse_id_number
@@ -26,6 +28,30 @@ PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 MIN_JOINING_AGE = 18
 # Messages never repeat the number: they reach logs and screens.
 DUPLICATE_ID_NUMBER = FieldError("idNumber", "DUPLICATE", "本区已登记该公民身份号码的党员。")
+# What a member's audit entries show before and after a write; the ID number and phone only in
+# their masked forms (see _audit_snapshot).
+AUDIT_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "joined_on",
+    "status",
+    "category",
+    "org_id",
+    "residence_community_id",
+    "work_unit_id",
+)
+
+
+def _audit_snapshot(member: Member) -> dict[str, Any]:
+    """The audited fields; the ID number and phone as their stored masked forms, compared by
+    keyed hash (and, for phones, the masked form: the same number written differently)."""
+    return {
+        **snapshot(member, AUDIT_FIELDS),
+        "id_number": Masked(member.id_number_masked, member.id_number_hash),
+        "phone": Masked(member.phone_masked, f"{member.phone_hash}:{member.phone_masked}"),
+    }
 
 
 @dataclass(frozen=True)
@@ -148,15 +174,22 @@ def _age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+@audited("member.create")
 @transaction.atomic
 def member_create(*, data: MemberData) -> Member:
     data = _check(data, None)
     # The id_number and phone properties encrypt, hash and mask.
     member = Member(**{f.name: getattr(data, f.name) for f in fields(data)})
     _save(member)
+    audit_record(
+        action="member.create",
+        target=member,
+        changes=field_changes(None, _audit_snapshot(member)),
+    )
     return member
 
 
+@audited("member.update", target="member")
 @transaction.atomic
 def member_update(*, member: Member, changes: dict[str, Any]) -> Member:
     member = (
@@ -164,12 +197,18 @@ def member_update(*, member: Member, changes: dict[str, Any]) -> Member:
         .select_related("org", "residence_community", "work_unit")
         .get(pk=member.pk)
     )
+    before = _audit_snapshot(member)
     current = MemberData(**{f.name: getattr(member, f.name) for f in fields(MemberData)})
     data = _check(replace(current, **changes), member.pk)
     for f in fields(data):
         # An unchanged ID number or phone keeps its ciphertext; a changed one is sealed anew.
         setattr(member, f.name, getattr(data, f.name))
     _save(member)
+    audit_record(
+        action="member.update",
+        target=member,
+        changes=field_changes(before, _audit_snapshot(member)),
+    )
     return member
 
 
@@ -192,6 +231,10 @@ def members_reencrypt(*, batch_size: int = 1000) -> int:
                 .only("pk", "id_number_encrypted", "phone_encrypted")[:batch_size]
             )
             if not batch:
+                audit_record(
+                    action="personal_data.reencrypt",
+                    detail={"members": rewritten, "key_id": current_key_id()},
+                )
                 return rewritten
             for member in batch:
                 member.id_number_encrypted = reseal(member.id_number_encrypted, context=ID_NUMBER)

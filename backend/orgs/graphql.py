@@ -9,6 +9,8 @@ from django.db.models.functions import Collate
 from strawberry import relay
 from strawberry.types import Info
 
+from backend.access.guards import access_of, check_readable, check_writable
+from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
@@ -54,13 +56,21 @@ class PartyOrgType(DistrictNode):
     depth: int = strawberry_django.field(description="1 for the district committee.")
     established_on: date | None
     end_date: date | None
-    parent: "PartyOrgType | None"
+    # Relations to PartyOrg are prefetched through get_queryset below, so an org outside the
+    # reader's scope arrives as null here too.
+    parent: "PartyOrgType | None" = strawberry_django.field(
+        extensions=[ScopedRelation()],
+        description="The parent, or null above the reader's scope.",
+    )
     children: DjangoCursorConnection["PartyOrgType"] = page_connection(
         nested_relation=True, description="Direct children, ordered by code."
     )
 
+    # Permission rule: rows outside the reader's granted subtrees are filtered out here, so every
+    # way of reaching an org (connections, children, node) sees the same scope.
     @classmethod
     def get_queryset(cls, queryset: QuerySet[PartyOrg], info: Info, **kwargs: Any) -> Any:
+        queryset = mark_scoped(queryset.filter(access_of(info).read_filter("path")))
         # Nested prefetches (children) arrive unordered; cursors need the documented order. An
         # expression, not the bare column: the optimizer's only() runs after pagination here and
         # would defer a plain `code`, costing one query per child to build its cursor.
@@ -72,10 +82,13 @@ class PartyOrgType(DistrictNode):
         annotate={"ancestors_json": lambda info: selectors.ancestors_json_subquery()},
         description="From the district committee down to the parent (the breadcrumb).",
     )
-    def ancestors(self, root: strawberry.Parent[PartyOrg]) -> list["PartyOrgType"]:
+    def ancestors(self, root: strawberry.Parent[PartyOrg], info: Info) -> list["PartyOrgType"]:
         if hasattr(root, "ancestors_json"):
-            return selectors.orgs_from_json(root.ancestors_json)  # type: ignore[return-value]
-        return list(selectors.org_ancestors(root))  # type: ignore[arg-type]
+            ancestors = selectors.orgs_from_json(root.ancestors_json)
+        else:
+            ancestors = list(selectors.org_ancestors(root))
+        access = access_of(info)
+        return [org for org in ancestors if access.can_read(org.path)]  # type: ignore[misc]
 
     @page_connection(
         DjangoCursorConnection["PartyOrgType"],
@@ -140,8 +153,24 @@ class MovePartyOrgInput:
     new_parent_id: relay.GlobalID
 
 
-def load_org(global_id: relay.GlobalID, field: str) -> PartyOrg:
-    return load_node(PartyOrg, global_id, field=field, what="党组织")
+def visible_org(info: Info, org: PartyOrg | None) -> PartyOrgType | None:
+    """An org reached through a relation, or None when it lies outside the reader's scope."""
+    if org is None or not access_of(info).can_read(org.path):
+        return None
+    return org  # type: ignore[return-value]
+
+
+def load_org(info: Info, global_id: relay.GlobalID, field: str) -> PartyOrg:
+    """An org named in the input that the user may see; anything else is NOT_FOUND."""
+    org = load_node(PartyOrg, global_id, field=field, what="党组织")
+    check_readable(info, org.path, field=field, what="党组织")
+    return org
+
+
+def load_writable_org(info: Info, global_id: relay.GlobalID, field: str) -> PartyOrg:
+    org = load_org(info, global_id, field)
+    check_writable(info, org.path, field=field, what="党组织")
+    return org
 
 
 def org_scope(global_id: relay.GlobalID | None) -> PartyOrg | None:
@@ -182,22 +211,26 @@ class OrgsQuery:
 @strawberry.type
 class OrgsMutation:
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def create_party_org(self, input: CreatePartyOrgInput) -> PartyOrgPayload:
-        return mutation_payload(
-            PartyOrgPayload,
-            "org",
-            lambda: services.org_create(
+    def create_party_org(self, info: Info, input: CreatePartyOrgInput) -> PartyOrgPayload:
+        def create() -> PartyOrg:
+            if input.parent_id:
+                parent = load_writable_org(info, input.parent_id, "parentId")
+            else:
+                check_writable(info, None, field="parentId", what="党组织")
+                parent = None
+            return services.org_create(
                 code=input.code,
                 name=input.name,
                 kind=input.kind,
-                parent=load_org(input.parent_id, "parentId") if input.parent_id else None,
+                parent=parent,
                 established_on=input.established_on,
                 end_date=input.end_date,
-            ),
-        )
+            )
+
+        return mutation_payload(PartyOrgPayload, "org", create)
 
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def update_party_org(self, input: UpdatePartyOrgInput) -> PartyOrgPayload:
+    def update_party_org(self, info: Info, input: UpdatePartyOrgInput) -> PartyOrgPayload:
         def update() -> PartyOrg:
             changes = provided(
                 input,
@@ -211,17 +244,17 @@ class OrgsMutation:
             )
             if "end_date" in changes and changes["end_date"] is None:
                 changes["clear_end_date"] = True
-            return services.org_update(org=load_org(input.id, "id"), **changes)
+            return services.org_update(org=load_writable_org(info, input.id, "id"), **changes)
 
         return mutation_payload(PartyOrgPayload, "org", update)
 
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def move_party_org(self, input: MovePartyOrgInput) -> PartyOrgPayload:
+    def move_party_org(self, info: Info, input: MovePartyOrgInput) -> PartyOrgPayload:
         return mutation_payload(
             PartyOrgPayload,
             "org",
             lambda: services.org_move(
-                org=load_org(input.id, "id"),
-                new_parent=load_org(input.new_parent_id, "newParentId"),
+                org=load_writable_org(info, input.id, "id"),
+                new_parent=load_writable_org(info, input.new_parent_id, "newParentId"),
             ),
         )

@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from backend.audit.changes import field_changes, snapshot
+from backend.audit.services import audit_record, audited
 from backend.common.validation import FieldError, ValidationFailed
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg, PartyOrgKind
@@ -13,6 +15,8 @@ from backend.units.models import Unit
 from backend.units.rules import COVERING_ORG_KINDS
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
+# What an org's audit entries show before and after a write.
+AUDIT_FIELDS = ("code", "name", "kind", "parent_id", "path", "established_on", "end_date")
 
 
 def lock_org_tree(*, exclusive: bool) -> None:
@@ -74,6 +78,7 @@ def _wrong_parent_kind(parent_kind: str, kind: str) -> FieldError:
     )
 
 
+@audited("org.create")
 @transaction.atomic
 def org_create(
     *,
@@ -111,6 +116,9 @@ def org_create(
     )
     org.save(force_insert=True)
     org.refresh_from_db(fields=["depth"])
+    audit_record(
+        action="org.create", target=org, changes=field_changes(None, snapshot(org, AUDIT_FIELDS))
+    )
     return org
 
 
@@ -146,6 +154,7 @@ def _kind_change_errors(org: PartyOrg, new_kind: str) -> list[FieldError]:
     return errors
 
 
+@audited("org.update", target="org")
 @transaction.atomic
 def org_update(
     *,
@@ -159,6 +168,7 @@ def org_update(
 ) -> PartyOrg:
     # of=("self",): the parent join is an outer join, which PostgreSQL cannot lock.
     org = PartyOrg.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
+    before = snapshot(org, AUDIT_FIELDS)
     new_kind = kind if kind is not None else org.kind
     new_end_date = None if clear_end_date else (end_date if end_date is not None else org.end_date)
     new_established = established_on if established_on is not None else org.established_on
@@ -181,9 +191,15 @@ def org_update(
     org.established_on = new_established
     org.end_date = new_end_date
     org.save()
+    audit_record(
+        action="org.update",
+        target=org,
+        changes=field_changes(before, snapshot(org, AUDIT_FIELDS)),
+    )
     return org
 
 
+@audited("org.move", target="org")
 @transaction.atomic
 def org_move(*, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
     """Re-hang `org` with its whole subtree under `new_parent`, in one UPDATE of the paths."""
@@ -198,7 +214,9 @@ def org_move(*, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
         )
     if not may_contain(new_parent.kind, org.kind):
         raise ValidationFailed([_wrong_parent_kind(new_parent.kind, org.kind)])
+    before = snapshot(org, ("parent_id", "path"))
     if org.parent_id == new_parent.pk:
+        audit_record(action="org.move", target=org, detail={"moved": 0})
         return org
     with connection.cursor() as cursor:
         cursor.execute(
@@ -206,5 +224,13 @@ def org_move(*, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
             " updated_at = now() WHERE path <@ %s::ltree",
             [new_parent.path, org.path, org.path],
         )
+        moved = cursor.rowcount
     PartyOrg.objects.filter(pk=org.pk).update(parent=new_parent)
-    return PartyOrg.objects.get(pk=org.pk)
+    org = PartyOrg.objects.get(pk=org.pk)
+    audit_record(
+        action="org.move",
+        target=org,
+        changes=field_changes(before, snapshot(org, ("parent_id", "path"))),
+        detail={"moved": moved},  # the org and everything below it
+    )
+    return org

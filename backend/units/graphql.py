@@ -1,15 +1,20 @@
 from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 import strawberry_django
+from django.db.models import QuerySet
 from strawberry import relay
+from strawberry.types import Info
 
+from backend.access.guards import access_of, check_readable, check_writable
+from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
-from backend.orgs.graphql import PartyOrgType, load_org, org_scope
+from backend.orgs.graphql import PartyOrgType, load_writable_org, org_scope
 from backend.units import selectors, services
 from backend.units.models import PartyOrgStatus, Unit, UnitKind
 
@@ -28,7 +33,13 @@ class UnitType(DistrictNode):
     employee_count: int
     party_member_count: int
     party_org_status: PartyOrgStatus
-    covering_org: PartyOrgType | None
+    covering_org: PartyOrgType | None = strawberry_django.field(extensions=[ScopedRelation()])
+
+    # Permission rule: a unit is visible within the subtree of the org that covers it; units no
+    # org covers are district-wide data, for district-level readers only.
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Unit], info: Info, **kwargs: Any) -> Any:
+        return mark_scoped(queryset.filter(access_of(info).read_filter("covering_org__path")))
 
 
 @strawberry.type
@@ -73,8 +84,11 @@ _UPDATABLE = {
 }
 
 
-def load_unit(global_id: relay.GlobalID, field: str) -> Unit:
-    return load_node(Unit, global_id, field=field, what="单位")
+def load_unit(info: Info, global_id: relay.GlobalID, field: str) -> Unit:
+    unit = load_node(Unit, global_id, field=field, what="单位")
+    covering_path = unit.covering_org.path if unit.covering_org else None
+    check_readable(info, covering_path, field=field, what="单位")
+    return unit
 
 
 @strawberry.type
@@ -102,11 +116,13 @@ class UnitsQuery:
 @strawberry.type
 class UnitsMutation:
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def create_unit(self, input: CreateUnitInput) -> UnitPayload:
+    def create_unit(self, info: Info, input: CreateUnitInput) -> UnitPayload:
         def create() -> Unit:
-            covering = (
-                load_org(input.covering_org_id, "coveringOrgId") if input.covering_org_id else None
-            )
+            if input.covering_org_id:
+                covering = load_writable_org(info, input.covering_org_id, "coveringOrgId")
+            else:
+                check_writable(info, None, field="coveringOrgId", what="党组织")
+                covering = None
             return services.unit_create(
                 data=services.UnitData(
                     name=input.name,
@@ -123,17 +139,22 @@ class UnitsMutation:
         return mutation_payload(UnitPayload, "unit", create)
 
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
-    def update_unit(self, input: UpdateUnitInput) -> UnitPayload:
+    def update_unit(self, info: Info, input: UpdateUnitInput) -> UnitPayload:
         def update() -> Unit:
+            unit = load_unit(info, input.id, "id")
+            covering_path = unit.covering_org.path if unit.covering_org else None
+            check_writable(info, covering_path, field="id", what="单位")
             changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}
             if input.credit_code is None:
                 changes["credit_code"] = None
             if input.covering_org_id is not strawberry.UNSET:
-                changes["covering_org"] = (
-                    load_org(input.covering_org_id, "coveringOrgId")
-                    if input.covering_org_id
-                    else None
-                )
-            return services.unit_update(unit=load_unit(input.id, "id"), changes=changes)
+                if input.covering_org_id:
+                    changes["covering_org"] = load_writable_org(
+                        info, input.covering_org_id, "coveringOrgId"
+                    )
+                else:
+                    check_writable(info, None, field="coveringOrgId", what="党组织")
+                    changes["covering_org"] = None
+            return services.unit_update(unit=unit, changes=changes)
 
         return mutation_payload(UnitPayload, "unit", update)

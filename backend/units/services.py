@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
+from backend.audit.changes import field_changes, snapshot
+from backend.audit.services import audit_record, audited
 from backend.common.validation import FieldError, ValidationFailed
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import HOLDS_NO_MEMBERS
@@ -11,6 +13,17 @@ from backend.units.models import PartyOrgStatus, Unit, UnitKind
 from backend.units.rules import COVERING_ORG_KINDS, MIN_MEMBERS_FOR_OWN_ORG
 
 CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# What a unit's audit entries show before and after a write.
+AUDIT_FIELDS = (
+    "name",
+    "kind",
+    "credit_code",
+    "address",
+    "employee_count",
+    "party_member_count",
+    "party_org_status",
+    "covering_org_id",
+)
 
 
 @dataclass(frozen=True)
@@ -77,18 +90,27 @@ def _check_coverage(data: UnitData) -> list[FieldError]:
     return []
 
 
+@audited("unit.create")
 @transaction.atomic
 def unit_create(*, data: UnitData) -> Unit:
     data = replace(data, name=data.name.strip(), credit_code=data.credit_code or None)
     errors = _check(data, None)
     if errors:
         raise ValidationFailed(errors)
-    return Unit.objects.create(**{f.name: getattr(data, f.name) for f in fields(data)})
+    unit = Unit.objects.create(**{f.name: getattr(data, f.name) for f in fields(data)})
+    audit_record(
+        action="unit.create",
+        target=unit,
+        changes=field_changes(None, snapshot(unit, AUDIT_FIELDS)),
+    )
+    return unit
 
 
+@audited("unit.update", target="unit")
 @transaction.atomic
 def unit_update(*, unit: Unit, changes: dict[str, Any]) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, AUDIT_FIELDS)
     current = UnitData(**{f.name: getattr(unit, f.name) for f in fields(UnitData)})
     data = replace(current, **changes)
     data = replace(data, name=data.name.strip(), credit_code=data.credit_code or None)
@@ -98,4 +120,9 @@ def unit_update(*, unit: Unit, changes: dict[str, Any]) -> Unit:
     for f in fields(data):
         setattr(unit, f.name, getattr(data, f.name))
     unit.save()
+    audit_record(
+        action="unit.update",
+        target=unit,
+        changes=field_changes(before, snapshot(unit, AUDIT_FIELDS)),
+    )
     return unit

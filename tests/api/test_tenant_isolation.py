@@ -173,6 +173,12 @@ def _not_found(payload: str, entity: str, field_name: str) -> Callable[..., None
     return check
 
 
+def _not_found_reveal(data: dict[str, Any], _v: dict[str, Any]) -> None:
+    result = data["revealMemberPersonalData"]
+    assert (result["idNumber"], result["phone"]) == (None, None), result
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "NOT_FOUND")]
+
+
 def _login_refused(data: dict[str, Any], _v: dict[str, Any]) -> None:
     result = data["login"]
     assert result["token"] is None
@@ -182,12 +188,27 @@ def _login_refused(data: dict[str, Any], _v: dict[str, Any]) -> None:
     ]
 
 
+def _own_audit_entries(data: dict[str, Any], _v: dict[str, Any]) -> None:
+    """alpha's own trail is there (its admin's sign-ins at least), and holds nothing of beta's."""
+    entries = data["auditEntries"]
+    assert entries["totalCount"] > 0, data
+    assert entries["edges"], data
+    assert global_ids_of(json.dumps(data), "beta") == []
+    if _v.get("actorUsername"):
+        assert {e["node"]["actorUsername"] for e in entries["edges"]} == {_v["actorUsername"]}
+
+
 NODE_DOC = f"query($id: ID!) {{ node(id: $id) {{ id {NODE} }} }}"
 NODES_DOC = f"query($ids: [ID!]!) {{ nodes(ids: $ids) {{ id {NODE} }} }}"
 ORG_DOC = f"query($id: ID!) {{ org(id: $id) {{ {ORG} }} }}"
 ORGS_DOC = (
     "query($within: ID, $search: String) { orgs(within: $within, search: $search, first: 100)"
     f" {{ totalCount edges {{ node {{ {ORG} }} }} }} }}"
+)
+AUDIT_DOC = (
+    "query($actorUsername: String) { auditEntries(actorUsername: $actorUsername, first: 100)"
+    " { totalCount edges { node { id occurredAt actorUsername ipAddress userAgent action"
+    " targetType targetId changes detail result reason } } } }"
 )
 UNITS_DOC = (
     "query($within: ID, $search: String) {"
@@ -360,7 +381,30 @@ CASES: dict[str, Case] = {
         lambda f, o: {},
         lambda data, _v: assert_equal(global_ids_of(json.dumps(data), "beta"), []),
     ),
+    # Before the mutations below: their sign-ins on alpha with beta's user name are alpha's own
+    # entries (a name typed on alpha's host), and would show under that name.
+    "auditEntries/actorUsername": Case(
+        "auditEntries",
+        AUDIT_DOC,
+        lambda f, o: {"actorUsername": f.username},
+        _empty("auditEntries"),
+        _own_audit_entries,
+    ),
+    "auditEntries/all": Case(
+        "auditEntries",
+        AUDIT_DOC,
+        lambda f, o: {},
+        _own_audit_entries,
+        compare_with_ghost=False,
+    ),
     # --- mutations ------------------------------------------------------------------------
+    "revealMemberPersonalData": Case(
+        "revealMemberPersonalData",
+        'mutation($id: ID!) { revealMemberPersonalData(id: $id, purpose: "隔离测试")'
+        " { idNumber phone " + ERRORS + " } }",
+        lambda f, o: {"id": f.member(0)},
+        _not_found_reveal,
+    ),
     "revokeApiToken": Case(
         "revokeApiToken",
         "mutation($id: ID!) { revokeApiToken(id: $id) { token { id revokedAt } " + ERRORS + " } }",

@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from backend.access.models import Role
+from backend.access.services import role_grant
 from backend.accounts.models import ApiToken, LoginThrottle, User
 from backend.accounts.services import token_issue, user_create
 from backend.orgs.models import PartyOrg
@@ -43,6 +45,7 @@ def alpha_user(api_url: str) -> Iterator[GraphQLClient]:
     username = f"token-user-{uuid.uuid4().hex[:8]}"
     with in_district("alpha"):
         user = user_create(username=username, password=PASSWORD)
+        role_grant(user=user, role=Role.DISTRICT_ADMIN)
     client = GraphQLClient(api_url, "alpha.localhost")
     yield client.as_user(client.login(username, PASSWORD))
     with in_district("alpha"):

@@ -16,9 +16,16 @@ __all__ = ["DjangoCursorConnection", "page_connection"]
 
 
 class DefaultPageSize(FieldExtension):
-    """Without `first` or `last`, a page holds GRAPHQL_DEFAULT_PAGE_SIZE nodes, never a table."""
+    """Without `first` or `last`, a page holds GRAPHQL_DEFAULT_PAGE_SIZE nodes, never a table.
+    An oversized page is refused here, before the resolver (and its scope lookup) touches SQL."""
 
     def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
+        for argument in ("first", "last"):
+            size = kwargs.get(argument)
+            if size is not None and size > settings.GRAPHQL_MAX_PAGE_SIZE:
+                raise ValueError(
+                    f"Argument '{argument}' cannot be higher than {settings.GRAPHQL_MAX_PAGE_SIZE}."
+                )
         if kwargs.get("first") is None and kwargs.get("last") is None:
             kwargs["first"] = settings.GRAPHQL_DEFAULT_PAGE_SIZE
         return next_(source, info, **kwargs)

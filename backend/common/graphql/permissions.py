@@ -1,7 +1,8 @@
 """Who may call a root field. Roles and scopes (access-control issue) extend these classes."""
 
-from typing import Any
+from typing import Any, NoReturn
 
+from graphql import GraphQLError
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -23,11 +24,34 @@ class _Authenticated(BasePermission):
         return False
 
 
+def _refuse_unauthenticated(info: Info) -> NoReturn:
+    """Role checks answer "who are you?" before "you may not": 401 and UNAUTHENTICATED."""
+    info.context.response.status_code = 401
+    raise GraphQLError(_Authenticated.message, extensions=dict(_Authenticated.error_extensions))
+
+
 class IsDistrictUser(_Authenticated):
     """A signed-in user of the district whose host this is (users exist per schema)."""
 
     def _user_ok(self, info: Info) -> bool:
         return current_district() is not None and super()._user_ok(info)
+
+
+class IsDistrictAdmin(IsDistrictUser):
+    """A signed-in district user holding the district-admin role (the whole district)."""
+
+    message = "Signed-in district administrators only."
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        from backend.access.scopes import access_for_request
+
+        if not self._user_ok(info):
+            _refuse_unauthenticated(info)
+        if access_for_request(info.context.request).is_district_admin:
+            return True
+        info.context.response.status_code = 403
+        return False
 
 
 class HasWriteScope(BasePermission):
@@ -52,6 +76,32 @@ class IsPlatformUser(_Authenticated):
 
     def _user_ok(self, info: Info) -> bool:
         return current_district() is None and super()._user_ok(info)
+
+
+class _PlatformRoleRequired(IsPlatformUser):
+    roles: frozenset[str] = frozenset()
+    message = "Your platform role does not allow this."
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if not self._user_ok(info):
+            _refuse_unauthenticated(info)
+        if info.context.request.user.platform_role in self.roles:
+            return True
+        info.context.response.status_code = 403
+        return False
+
+
+class IsMunicipalReader(_PlatformRoleRequired):
+    """Municipal analysts and platform operators: aggregates across districts, no personal data."""
+
+    roles = frozenset({"municipal_analyst", "platform_operator"})
+
+
+class IsPlatformOperator(_PlatformRoleRequired):
+    """Platform operators: provision districts and manage platform accounts."""
+
+    roles = frozenset({"platform_operator"})
 
 
 class AllowAny(BasePermission):

@@ -1,5 +1,6 @@
 """Settings, split by concern; each part reads its own environment variables."""
 
+from .audit import *  # noqa: F403
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .celery import *  # noqa: F403

@@ -27,6 +27,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Makes the request (who, from where) available to audit_record in the services.
+    "backend.audit.context.AuditRequestMiddleware",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -53,3 +55,6 @@ SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # Application tokens live at most this long.
 APPLICATION_TOKEN_MAX_DAYS = env_int("DANGJIAN_APPLICATION_TOKEN_MAX_DAYS", 366)
+
+# Municipal roll-ups show no count below this, so nobody is re-identified from a small number.
+MUNICIPAL_MIN_COUNT = env_int("DANGJIAN_MUNICIPAL_MIN_COUNT", 5)

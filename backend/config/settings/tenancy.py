@@ -10,6 +10,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.postgres",
     "backend.accounts",
+    "backend.audit",
     "strawberry_django",
     "backend.api",
 ]
@@ -19,6 +20,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "backend.accounts",
+    "backend.audit",
+    "backend.access",
     "backend.orgs",
     "backend.units",
     "backend.members",

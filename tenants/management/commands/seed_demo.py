@@ -5,12 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from backend.accounts.models import User
-from backend.accounts.services import user_create
+from backend.access.models import Role
+from backend.access.services import role_grant
+from backend.accounts.models import PlatformRole, User
+from backend.accounts.services import platform_user_create, user_create
 from backend.common.validation import ValidationFailed
 from backend.demo.generator import SIZES, generate_district
 from backend.members.models import Member
-from backend.orgs.models import PartyOrg
+from backend.orgs.models import PartyOrg, PartyOrgKind
+from backend.orgs.rules import COMMUNITY_KINDS
 from backend.units.models import Unit
 from tenants.context import in_district, in_platform
 from tenants.models import District, Domain
@@ -30,6 +33,12 @@ DISTRICTS = (
 )
 ADMIN_USERNAME = "admin"
 OPERATOR_USERNAME = "operator"
+STREET_ADMIN_USERNAME = "street_admin"
+COMMUNITY_VIEWER_USERNAME = "community_viewer"
+PLATFORM_USERS = (
+    (OPERATOR_USERNAME, PlatformRole.PLATFORM_OPERATOR, "平台运维"),
+    ("analyst", PlatformRole.MUNICIPAL_ANALYST, "市委组织部分析员"),
+)
 DEFAULT_PASSWORD = "Demo-pass-2024"  # noqa: S105 - a documented demo password, not a secret
 PORT = 8000
 
@@ -58,7 +67,7 @@ class Command(BaseCommand):
                 platform_ensure()
                 municipality = municipality_ensure(code=MUNICIPALITY[0], name=MUNICIPALITY[1])
                 template_schema_ensure()  # migrate it now, outside the per-district transaction
-                created += self._operator_ensure(password)
+                created += self._platform_users_ensure(password)
             for code, name, region, seed in DISTRICTS:
                 with in_platform():
                     existing = District.objects.filter(code=code).first()
@@ -79,6 +88,7 @@ class Command(BaseCommand):
                         report = generate_district(
                             seed=seed, size=size, district_name=name, region_code=region
                         )
+                        scoped = _scoped_users_create(password)
                 created += 1
                 self.stdout.write(
                     self.style.SUCCESS(f"{name} ({code}) created")
@@ -87,18 +97,24 @@ class Command(BaseCommand):
                     f"{report.seconds:.2f} s, {time.perf_counter() - started:.2f} s in all "
                     f"(admin: {ADMIN_USERNAME})"
                 )
+                self.stdout.write(f"    scoped users: {scoped}")
                 self._breakdown(result.district)
         except ValidationFailed as exc:
             raise CommandError("\n".join(f"{e.field}: {e.message}" for e in exc.errors)) from exc
         if created == 0:
             self.stdout.write("The demo already exists; nothing was changed.")
 
-    def _operator_ensure(self, password: str) -> int:
-        if User.objects.filter(username=OPERATOR_USERNAME).exists():
-            return 0
-        user_create(username=OPERATOR_USERNAME, password=password, display_name="平台运维")
-        self.stdout.write(f"Platform user {OPERATOR_USERNAME} created.")
-        return 1
+    def _platform_users_ensure(self, password: str) -> int:
+        made = 0
+        for username, role, display_name in PLATFORM_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            platform_user_create(
+                username=username, password=password, role=role, display_name=display_name
+            )
+            self.stdout.write(f"Platform user {username} ({role}) created.")
+            made += 1
+        return made
 
     def _report_existing(self, district: District) -> None:
         with in_platform():
@@ -119,3 +135,24 @@ class Command(BaseCommand):
         for label, counter in (("orgs", kinds), ("members", categories), ("units", units)):
             parts = ", ".join(f"{key} {count}" for key, count in sorted(counter.items()))
             self.stdout.write(f"    {label}: {parts}")
+
+
+def _scoped_users_create(password: str) -> str:
+    """One user per district role, so each can be tried from the quick start: an org admin of
+    the first street and a viewer of that street's first community."""
+    street = PartyOrg.objects.filter(kind=PartyOrgKind.STREET_WORKING_COMMITTEE).order_by("code")[0]
+    community = (
+        PartyOrg.objects.filter(parent=street, kind__in=COMMUNITY_KINDS).order_by("code").first()
+    )
+    admin = user_create(
+        username=STREET_ADMIN_USERNAME, password=password, display_name="街道党工委书记"
+    )
+    role_grant(user=admin, role=Role.ORG_ADMIN, org=street)
+    viewer = user_create(
+        username=COMMUNITY_VIEWER_USERNAME, password=password, display_name="社区党委委员"
+    )
+    role_grant(user=viewer, role=Role.VIEWER, org=community or street)
+    return (
+        f"{STREET_ADMIN_USERNAME} (组织管理员, {street.name}), "
+        f"{COMMUNITY_VIEWER_USERNAME} (只读, {(community or street).name})"
+    )
