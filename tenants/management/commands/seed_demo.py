@@ -1,3 +1,4 @@
+import os
 import time
 from collections import Counter
 from typing import Any
@@ -40,7 +41,8 @@ PLATFORM_USERS = (
     ("analyst", PlatformRole.MUNICIPAL_ANALYST, "市委组织部分析员"),
 )
 DEFAULT_PASSWORD = "Demo-pass-2024"  # noqa: S105 - a documented demo password, not a secret
-PORT = 8000
+# The port `make run` serves on (its PORT variable), for the URLs printed below.
+PORT = int(os.environ.get("PORT", "8000"))
 
 
 class Command(BaseCommand):
