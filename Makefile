@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # Without DATABASE_URL, an embedded PostgreSQL under var/pgdata serves both run and test.
 DB_ENV = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python -m backend.devtools.embedded_postgres)}"
 
-.PHONY: install run test lint typecheck pytest audit schema migrate
+.PHONY: install run test lint typecheck pytest audit schema migrate secure-db
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,9 @@ schema: install
 
 migrate: install
 	$(DB_ENV) $(BIN)/python manage.py migrate_schemas --executor=multiprocessing
+
+# As the migration owner, after `make migrate`: the application role (DATABASE_APP_ROLE) gets row
+# access to every schema; the audit tables go to the dangjian_audit role (README "Database roles").
+secure-db: install
+	@test -n "$$DATABASE_APP_ROLE" || { echo "Set DATABASE_APP_ROLE to the application's role."; exit 1; }
+	$(DB_ENV) $(BIN)/python manage.py secure_database --app-role "$$DATABASE_APP_ROLE"

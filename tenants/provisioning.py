@@ -12,6 +12,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from backend.common.validation import FieldError, ValidationFailed
+from tenants.database_roles import secure_schemas
 from tenants.models import DISTRICT_CODE_PATTERN, District, Domain, Municipality
 
 RESERVED_CODES = frozenset({"template", "public", "www", "api", "admin", "static", "platform"})
@@ -115,6 +116,13 @@ def district_create(
                 )
                 # The 组织部 administrator answers for the district's personal data.
                 role_grant(user=admin, role=Role.DISTRICT_ADMIN, may_unmask=True)
+            if settings.DATABASE_APP_ROLE:
+                # In the same transaction: a role that cannot be secured leaves no district.
+                secure_schemas(
+                    app_role=settings.DATABASE_APP_ROLE,
+                    audit_owner=settings.DATABASE_AUDIT_OWNER,
+                    schemas=[district.schema_name],
+                )
     return ProvisionedDistrict(
         district=district,
         host=host,
