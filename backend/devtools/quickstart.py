@@ -71,8 +71,16 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
     manage("migrate_schemas", "--executor=multiprocessing", "--verbosity=0")
     manage("seed_demo", "--password", DEMO_PASSWORD)
+    # The embedded beat runs the nightly schedule (the audit purge) in the demo too.
     worker = start(
-        str(BIN / "celery"), "-A", "backend", "worker", "--loglevel=warning", "--concurrency=1"
+        str(BIN / "celery"),
+        "-A",
+        "backend",
+        "worker",
+        "--beat",
+        f"--schedule={ROOT / 'var' / 'celerybeat-schedule'}",
+        "--loglevel=warning",
+        "--concurrency=1",
     )
     server = start(
         str(BIN / "gunicorn"),
