@@ -53,3 +53,21 @@ class AnySchemaTask(TenantTask):
 
     abstract = True
     schema_scope = "any"
+
+
+def send_to_every_schema(task: TenantTask, *, include_platform: bool) -> list[str]:
+    """Enqueue `task` once per serving district (and the public schema if asked), each message
+    stamped with its schema, after the current transaction commits; returns the schemas.
+
+    The header, not the sender's schema, decides where each copy runs."""
+    import functools
+
+    from django.db import transaction
+
+    schemas = [get_public_schema_name()] if include_platform else []
+    schemas += list(District.objects.serving().values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        transaction.on_commit(
+            functools.partial(task.apply_async, headers={"_schema_name": schema_name})
+        )
+    return schemas

@@ -14,10 +14,9 @@ from backend.accounts import services
 from backend.accounts.models import ApiToken, TokenScope
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload, user_errors
-from backend.common.graphql.node import DistrictNode
+from backend.common.graphql.node import DistrictNode, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.common.validation import ValidationFailed
-from tenants.global_ids import decode_node_id
 
 strawberry.enum(TokenScope, name="TokenScope", description="What a token may do")
 strawberry.enum(ApiToken.Kind, name="ApiTokenKind", description="令牌类型")
@@ -95,7 +94,7 @@ class TokensMutation:
 
     @strawberry.mutation(permission_classes=DISTRICT_WRITE)
     def revoke_api_token(self, info: Info, id: relay.GlobalID) -> ApiTokenPayload:
-        pk = decode_node_id(id.node_id) if id.type_name == "ApiToken" else None
+        pk = node_pk(id, ApiToken)
         return mutation_payload(
             ApiTokenPayload,
             "token",

@@ -8,17 +8,14 @@ job is the same in every schema, public included), the dispatcher a PlatformTask
 Both are idempotent: running them twice, or a redelivery, deletes nothing more.
 """
 
-import functools
 import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name
 
 from backend.audit.purge import purge_expired
-from tenants.models import District
-from tenants.tasks import AnySchemaTask, PlatformTask
+from tenants.context import current_scope_code
+from tenants.tasks import AnySchemaTask, PlatformTask, send_to_every_schema
 
 logger = logging.getLogger("dangjian.audit")
 
@@ -27,22 +24,11 @@ logger = logging.getLogger("dangjian.audit")
 def purge_expired_entries() -> int:
     """Delete this schema's entries older than AUDIT_RETENTION_DAYS; returns how many."""
     deleted = purge_expired(retention_days=settings.AUDIT_RETENTION_DAYS)
-    logger.info("audit: purged %d entries from %s", deleted, connection.schema_name)  # type: ignore[attr-defined]
+    logger.info("audit: purged %d entries from %s", deleted, current_scope_code())
     return deleted
 
 
 @shared_task(base=PlatformTask, name="audit.purge_expired_entries_everywhere")
 def purge_expired_entries_everywhere() -> list[str]:
     """Fan out one purge per district and one for the public schema; returns the schemas."""
-    schemas = [get_public_schema_name()]
-    schemas += list(District.objects.serving().values_list("schema_name", flat=True))
-    for schema_name in schemas:
-        # Sent after commit, should this ever run inside a transaction.
-        transaction.on_commit(functools.partial(_send_purge, schema_name))
-    return schemas
-
-
-def _send_purge(schema_name: str) -> None:
-    # Stamped explicitly: the header, not whatever schema this worker is in, decides where the
-    # purge runs.
-    purge_expired_entries.apply_async(headers={"_schema_name": schema_name})
+    return send_to_every_schema(purge_expired_entries, include_platform=True)

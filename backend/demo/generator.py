@@ -19,7 +19,6 @@ import re
 import time
 
 from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name
 
 from backend.demo.codes import credit_code
 from backend.demo.member_plan import plan_members
@@ -32,6 +31,7 @@ from backend.members.models import Member
 from backend.orgs.models import PartyOrg
 from backend.orgs.services import lock_org_tree
 from backend.units.models import Unit
+from tenants.context import current_district
 
 __all__ = [
     "SIZES",
@@ -73,14 +73,14 @@ def generate_district(
     started = time.perf_counter()
     if not re.fullmatch(r"[1-9]\d{5}", region_code):
         raise ValueError(f"region_code must be a 6-digit administrative code, not {region_code!r}")
-    schema = getattr(connection, "schema_name", get_public_schema_name())
-    if schema == get_public_schema_name():
+    district = current_district()
+    if district is None:
         raise ValueError("generate_district writes into a district: call it inside in_district()")
     with transaction.atomic():
         lock_org_tree(exclusive=True)
         if PartyOrg.objects.exists() or Unit.objects.exists() or Member.objects.exists():
             raise DistrictNotEmpty(
-                f"Schema {schema} already has data "
+                f"District {district.code} already has data "
                 f"({PartyOrg.objects.count()} orgs, {Unit.objects.count()} units, "
                 f"{Member.objects.count()} members); demo data goes into an empty district only."
             )

@@ -212,12 +212,11 @@ class UnmaskMutation:
         try:
             member = load_node(Member, id, field="id", what="党员")
             check_readable(info, member.org.path, field="id", what="党员")
-            if not access_of(info).can_unmask(member.org.path):
-                unmask.member_personal_data_refuse(
-                    member=member, purpose=purpose, reason="NO_UNMASK_PERMISSION"
-                )
-                raise ValidationFailed.single("id", "FORBIDDEN", "您没有查看完整身份信息的权限。")
-            revealed = unmask.member_personal_data_reveal(member=member, purpose=purpose)
+            revealed = unmask.member_personal_data_reveal(
+                member=member,
+                purpose=purpose,
+                permitted=access_of(info).can_unmask(member.org.path),
+            )
         except ValidationFailed as exc:
             return RevealPersonalDataPayload(id_number=None, phone=None, errors=user_errors(exc))
         return RevealPersonalDataPayload(

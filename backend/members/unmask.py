@@ -28,20 +28,26 @@ def _check_purpose(purpose: str) -> str:
     return purpose
 
 
+def member_personal_data_reveal(
+    *, member: Member, purpose: str, permitted: bool
+) -> RevealedPersonalData:
+    """Reveal when `permitted` (the caller's unmask grant covers the member). A refusal is
+    recorded too, before raising, so no rollback takes the entry with it."""
+    if not permitted:
+        audit_unmask(
+            target=member,
+            fields=REVEALED_FIELDS,
+            purpose=purpose.strip()[:200],
+            result=AuditResult.REFUSED,
+            reason="NO_UNMASK_PERMISSION",
+        )
+        raise ValidationFailed.single("id", "FORBIDDEN", "您没有查看完整身份信息的权限。")
+    return _reveal(member=member, purpose=purpose)
+
+
 @transaction.atomic
-def member_personal_data_reveal(*, member: Member, purpose: str) -> RevealedPersonalData:
+def _reveal(*, member: Member, purpose: str) -> RevealedPersonalData:
     """The entry is written in the same transaction as the read: no entry, no data."""
     purpose = _check_purpose(purpose)
     audit_unmask(target=member, fields=REVEALED_FIELDS, purpose=purpose)
     return RevealedPersonalData(id_number=member.id_number, phone=member.phone)
-
-
-def member_personal_data_refuse(*, member: Member, purpose: str, reason: str) -> None:
-    """Someone without the permission asked: that is worth an entry too."""
-    audit_unmask(
-        target=member,
-        fields=REVEALED_FIELDS,
-        purpose=purpose.strip()[:200],
-        result=AuditResult.REFUSED,
-        reason=reason,
-    )

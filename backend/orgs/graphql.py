@@ -14,12 +14,11 @@ from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
-from backend.common.graphql.node import DistrictNode, load_node
+from backend.common.graphql.node import DistrictNode, load_node, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.members.selectors import subtree_member_counts, subtree_member_counts_subquery
 from backend.orgs import selectors, services
 from backend.orgs.models import PartyOrg, PartyOrgKind
-from tenants.global_ids import decode_node_id
 
 strawberry.enum(PartyOrgKind, name="PartyOrgKind", description="党组织类型")
 
@@ -177,7 +176,7 @@ def org_scope(global_id: relay.GlobalID | None) -> PartyOrg | None:
     """An org used as a filter; a foreign or unknown ID filters to nothing rather than erroring."""
     if global_id is None:
         return None
-    pk = decode_node_id(global_id.node_id) if global_id.type_name == "PartyOrg" else None
+    pk = node_pk(global_id, PartyOrg)
     found = PartyOrg.objects.filter(pk=pk).first() if pk is not None else None
     # An impossible path: filtering by it yields nothing.
     return found or PartyOrg(path="0")

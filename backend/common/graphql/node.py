@@ -44,14 +44,18 @@ class DistrictNode(relay.Node):
         return cls.resolve_nodes(info=info, node_ids=[node_id], required=required)[0]
 
 
+def node_pk(global_id: relay.GlobalID, model: type[models.Model]) -> int | None:
+    """The primary key an input ID names, if it names a `model` row of this district."""
+    if global_id.type_name != model.__name__:
+        return None
+    return decode_node_id(global_id.node_id)
+
+
 def load_node(model: type[M], global_id: relay.GlobalID, *, field: str, what: str) -> M:
     """The object behind an input ID, or a NOT_FOUND error on `field`: wrong type, other district
     and missing row all read the same, so nothing leaks about other districts."""
-    pk = decode_node_id(global_id.node_id)
-    expected = model.__name__
-    obj = None
-    if pk is not None and global_id.type_name == expected:
-        obj = model._default_manager.filter(pk=pk).first()
+    pk = node_pk(global_id, model)
+    obj = model._default_manager.filter(pk=pk).first() if pk is not None else None
     if obj is None:
         raise not_found(field, what)
     return obj

@@ -37,21 +37,34 @@ class IsDistrictUser(_Authenticated):
         return current_district() is not None and super()._user_ok(info)
 
 
-class IsDistrictAdmin(IsDistrictUser):
-    """A signed-in district user holding the district-admin role (the whole district)."""
+class _RoleRequired(_Authenticated):
+    """A role check on top of a sign-in check: 401 for nobody, 403 for someone without the role.
+    Combine with the class that says where the user must be signed in (district or platform)."""
 
-    message = "Signed-in district administrators only."
+    message = "Your role does not allow this."
     error_extensions = {"code": "FORBIDDEN"}
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        from backend.access.scopes import access_for_request
+    def _role_ok(self, info: Info) -> bool:
+        raise NotImplementedError
 
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         if not self._user_ok(info):
             _refuse_unauthenticated(info)
-        if access_for_request(info.context.request).is_district_admin:
+        if self._role_ok(info):
             return True
         info.context.response.status_code = 403
         return False
+
+
+class IsDistrictAdmin(_RoleRequired, IsDistrictUser):
+    """A signed-in district user holding the district-admin role (the whole district)."""
+
+    message = "Signed-in district administrators only."
+
+    def _role_ok(self, info: Info) -> bool:
+        from backend.access.scopes import access_for_request
+
+        return access_for_request(info.context.request).is_district_admin
 
 
 class HasWriteScope(BasePermission):
@@ -78,18 +91,12 @@ class IsPlatformUser(_Authenticated):
         return current_district() is None and super()._user_ok(info)
 
 
-class _PlatformRoleRequired(IsPlatformUser):
+class _PlatformRoleRequired(_RoleRequired, IsPlatformUser):
     roles: frozenset[str] = frozenset()
     message = "Your platform role does not allow this."
-    error_extensions = {"code": "FORBIDDEN"}
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if not self._user_ok(info):
-            _refuse_unauthenticated(info)
-        if info.context.request.user.platform_role in self.roles:
-            return True
-        info.context.response.status_code = 403
-        return False
+    def _role_ok(self, info: Info) -> bool:
+        return info.context.request.user.platform_role in self.roles
 
 
 class IsMunicipalReader(_PlatformRoleRequired):
