@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from tenants.models import District
 
@@ -15,7 +15,9 @@ def in_district(district: District | str) -> Iterator[District]:
     if isinstance(district, str):
         with schema_context(get_public_schema_name()):
             district = District.objects.serving().get(code=district)
-    with schema_context(district.schema_name):
+    # tenant_context, not schema_context: it installs the District itself on the connection, so
+    # current_district() and the global IDs know where they are.
+    with tenant_context(district):
         yield district
 
 
