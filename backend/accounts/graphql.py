@@ -10,6 +10,7 @@ from strawberry.types import Info
 from backend.accounts import services
 from backend.accounts.models import PlatformRole, User
 from backend.common.graphql.errors import UserError, mutation_payload, user_errors
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.permissions import (
     AllowAny,
     IsDistrictUser,
@@ -21,7 +22,7 @@ from backend.common.validation import ValidationFailed
 strawberry.enum(PlatformRole, name="PlatformRole", description="平台角色")
 
 
-@strawberry_django.type(User, name="User", description="账号")
+@model_type(User, name="User", description="账号")
 class UserType:
     username: str
     display_name: str

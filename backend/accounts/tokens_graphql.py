@@ -14,6 +14,7 @@ from backend.accounts import services
 from backend.accounts.models import ApiToken, TokenScope
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload, user_errors
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.common.validation import ValidationFailed
@@ -22,9 +23,7 @@ strawberry.enum(TokenScope, name="TokenScope", description="What a token may do"
 strawberry.enum(ApiToken.Kind, name="ApiTokenKind", description="令牌类型")
 
 
-@strawberry_django.type(
-    ApiToken, name="ApiToken", description="访问令牌 (the key itself is never shown again)"
-)
+@model_type(ApiToken, name="ApiToken", description="访问令牌 (the key itself is never shown again)")
 class ApiTokenType(DistrictNode):
     name: str
     kind: ApiToken.Kind

@@ -3,10 +3,9 @@
 import strawberry
 from django.conf import settings
 from strawberry import relay
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from backend.accounts.graphql import (
     AccountsMutation,
@@ -17,7 +16,11 @@ from backend.accounts.graphql import (
 from backend.accounts.tokens_graphql import TokensMutation, TokensQuery
 from backend.audit.graphql import AuditQuery
 from backend.common.graphql.cost import QueryLimits
-from backend.common.graphql.extensions import MaskUnexpectedErrors, SqlQueryCounter
+from backend.common.graphql.extensions import (
+    MaskUnexpectedErrors,
+    QuerySetOptimizer,
+    SqlQueryCounter,
+)
 from backend.common.graphql.permissions import IsDistrictUser
 from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
 from backend.orgs.graphql import OrgsMutation, OrgsQuery
@@ -40,7 +43,9 @@ def _extensions() -> list:
     extensions: list = [
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        DjangoOptimizerExtension,
+        # After MaxTokensLimiter, whose token limit is part of the parse (and of the cache key).
+        lambda: ParserCache(maxsize=256),
+        QuerySetOptimizer,
         MaskUnexpectedErrors,
     ]
     if not settings.DEBUG:

@@ -12,13 +12,14 @@ from strawberry.scalars import JSON
 from backend.audit import selectors
 from backend.audit.models import AuditEntry, AuditResult
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.permissions import IsDistrictAdmin
 from tenants.global_ids import encode_node_id
 
 strawberry.enum(AuditResult, name="AuditResult", description="审计结果")
 
 
-@strawberry_django.type(
+@model_type(
     AuditEntry,
     name="AuditEntry",
     description="审计日志: who did what, when, from where, and with what result.",

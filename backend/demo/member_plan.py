@@ -5,6 +5,7 @@ Runs after the units are planned and covered: in-service members take the orgs o
 
 from collections import Counter
 from datetime import date, timedelta
+from itertools import accumulate
 
 from backend.demo import names as n
 from backend.demo.codes import draw_id_number, draw_unused
@@ -24,6 +25,7 @@ from backend.units.models import PartyOrgStatus
 C = MemberCategory
 MIN_JOINING_AGE = 18
 PROBATION = timedelta(days=365)
+REPORT_EVERY = 2000  # members planned between two progress reports
 
 
 def plan_members(plan: DistrictPlan) -> None:
@@ -37,9 +39,13 @@ def plan_members(plan: DistrictPlan) -> None:
         rng.sample(candidates, min(len(candidates), max(1, round(total * PROBATIONARY_SHARE))))
     )
     work_units = _work_unit_slots(plan, categories.count(C.IN_SERVICE))
-    surname_weights = [1 / (rank + 4) for rank in range(len(n.SURNAMES))]
+    # Cumulative once, not per draw (the draws are the same as with `weights=`).
+    surname_weights = list(accumulate(1 / (rank + 4) for rank in range(len(n.SURNAMES))))
+    plan.report("planning members", 0, total)
     for i, category in enumerate(categories):
         plan.members.append(_member(plan, category, i in probationary, work_units, surname_weights))
+        if (i + 1) % REPORT_EVERY == 0 or i + 1 == total:
+            plan.report("planning members", i + 1, total)
     _ensure_every_education(plan)
     _reconcile_unit_headcounts(plan)
 
@@ -99,7 +105,8 @@ def _member(
     )
     era = "old" if born.year < 1965 else "mid" if born.year < 1985 else "young"
     sex = "male" if is_male else "female"
-    name = rng.choices(n.SURNAMES, weights=surname_weights)[0] + rng.choice(n.GIVEN_NAMES[era][sex])
+    surname = rng.choices(n.SURNAMES, cum_weights=surname_weights)[0]
+    name = surname + rng.choice(n.GIVEN_NAMES[era][sex])
     id_number = draw_id_number(
         rng, plan.used_ids, region=plan.region_code, born=born, is_male=is_male
     )
@@ -160,8 +167,8 @@ def _phone(plan: DistrictPlan, category: str) -> str:
         roll = rng.random()
         if roll < 0.03:
             return ""
-        if roll < 0.18:  # a landline in Ningbo (0574)
-            return f"0574-8{rng.randint(0, 9_999_999):07d}"
+        if roll < 0.18:  # a landline in the district's city (0574 in Ningbo)
+            return f"{plan.area_code}-8{rng.randint(0, 9_999_999):07d}"
     return draw_unused(
         lambda: rng.choice(n.MOBILE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}",
         plan.used_phones,

@@ -81,6 +81,13 @@ STREETS_BY_DISTRICT: dict[str, tuple[str, ...]] = {
     ),
     "江北区": _words("中马 白沙 孔浦 文教 甬江 庄桥 洪塘 慈城 前江"),
 }
+# Where a district is, by the first four digits of its region code: the city its addresses start
+# with and its landlines' area code. Other regions get Ningbo's (the word lists are Ningbo's too).
+CITIES: dict[str, tuple[str, str]] = {
+    "3302": ("浙江省宁波市", "0574"),
+    "3101": ("上海市", "021"),
+}
+DEFAULT_CITY = CITIES["3302"]
 COMPOUND_SUFFIXES = _words("花园 家园 新村 公寓 名苑 雅苑 小区 嘉园 华庭 府 丽园 景苑 新城 佳园")
 ROAD_SUFFIXES = _words("路 路 路 街 大道 巷")
 CHINESE_NUMERALS = _words(

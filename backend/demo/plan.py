@@ -13,7 +13,7 @@ from functools import partial
 from typing import TypeVar
 
 from backend.demo import names as n
-from backend.demo.sizes import DistrictSize
+from backend.demo.sizes import DistrictSize, Progress
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg
 from backend.units.models import Unit
@@ -44,12 +44,20 @@ class DistrictPlan:
     root: PartyOrg  # the district committee, set by org_plan.plan_tree
 
     def __init__(
-        self, *, rng: random.Random, size: DistrictSize, district_name: str, region_code: str
+        self,
+        *,
+        rng: random.Random,
+        size: DistrictSize,
+        district_name: str,
+        region_code: str,
+        progress: Progress | None = None,
     ):
         self.rng = rng
         self.size = size
         self.district_name = district_name
         self.region_code = region_code
+        self.city, self.area_code = n.CITIES.get(region_code[:4], n.DEFAULT_CITY)
+        self.progress = progress
         self.today = min(date.today(), REFERENCE_DATE)
         self.orgs: list[PartyOrg] = []  # parents before their children
         self.units: list[UnitPlan] = []
@@ -66,6 +74,10 @@ class DistrictPlan:
         self.temporary_branches: list[PartyOrg] = []
         self.roads_of: dict[str, list[str]] = {}  # street code -> road names
         self.place_name_of: dict[str, str] = {}  # street/community code -> 钟公庙, 华城 …
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
 
     def unique(self, make: Callable[[], str], *, attempts: int = 50) -> str:
         """A name from `make()` not used before in this district (numbered if it keeps clashing)."""

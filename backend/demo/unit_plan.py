@@ -70,7 +70,7 @@ def plan_units(plan: DistrictPlan) -> None:
             kind=kind,
             credit_code=_credit_code(plan, kind, name),
             address=(
-                f"浙江省宁波市{plan.district_name}{plan.place_name_of[street.code]}街道"
+                f"{plan.city}{plan.district_name}{plan.place_name_of[street.code]}街道"
                 f"{road}{rng.randint(1, 999)}号"
             ),
             employee_count=employees,

@@ -12,6 +12,7 @@ from backend.access.guards import access_of, check_readable, check_writable
 from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload, user_errors
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
@@ -27,7 +28,7 @@ strawberry.enum(MemberStatus, name="MemberStatus", description="党员状态")
 strawberry.enum(Education, name="Education", description="学历")
 
 
-@strawberry_django.type(Member, name="Member", description="党员")
+@model_type(Member, name="Member", description="党员")
 class MemberType(DistrictNode):
     name: str
     gender: Gender

@@ -1,6 +1,11 @@
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from functools import cache
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 
+from backend.common.ltree import EqualsAny
 from backend.members.models import Member, MemberCategory
 from backend.members.personal_data import id_number_hash
 from backend.orgs.models import PartyOrg
@@ -17,7 +22,7 @@ def member_list(
     if category:
         qs = qs.filter(category=category)
     if within is not None:
-        qs = qs.filter(org__path__descendant_of=within.path)
+        qs = qs.filter(_in_subtree(within.path))
     if search:
         qs = qs.filter(name__icontains=search.strip())
     if id_number:  # an exact match, by keyed hash of the normalised number
@@ -32,10 +37,21 @@ def _counts_by_category() -> JSONObject:
     return JSONObject(total=Count("pk"), **per_category)
 
 
+def _in_subtree(path: Any) -> EqualsAny:
+    """The member's org lies in the subtree at `path` (see EqualsAny for why not a join)."""
+    subtree_ids = ArraySubquery(
+        PartyOrg.objects.filter(path__descendant_of=path).order_by().values("id")
+    )
+    return EqualsAny(F("org_id"), subtree_ids)
+
+
+# Built once: the optimizer asks for it on every request, and Django copies an expression
+# before binding it to a query, so the cached one is never changed.
+@cache
 def subtree_member_counts_subquery() -> Subquery:
     """Members whose organisational relation is in each org's subtree, by category, as JSON."""
     rows = (
-        Member.objects.filter(org__path__descendant_of=OuterRef("path"))
+        Member.objects.filter(_in_subtree(OuterRef(OuterRef("path"))))
         .order_by()
         .annotate(_one=Value(1))
         .values("_one")
@@ -46,7 +62,7 @@ def subtree_member_counts_subquery() -> Subquery:
 
 
 def subtree_member_counts(org: PartyOrg) -> dict[str, int]:
-    counts = Member.objects.filter(org__path__descendant_of=org.path).aggregate(
-        counts=_counts_by_category()
-    )["counts"]
+    counts = Member.objects.filter(_in_subtree(org.path)).aggregate(counts=_counts_by_category())[
+        "counts"
+    ]
     return dict(counts)

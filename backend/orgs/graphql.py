@@ -13,6 +13,7 @@ from backend.access.guards import access_of, check_readable, check_writable
 from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
@@ -47,7 +48,7 @@ class MemberCounts:
         )
 
 
-@strawberry_django.type(PartyOrg, name="PartyOrg", description="党组织: a node of the org tree.")
+@model_type(PartyOrg, name="PartyOrg", description="党组织: a node of the org tree.")
 class PartyOrgType(DistrictNode):
     code: str
     name: str

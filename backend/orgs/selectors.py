@@ -1,6 +1,7 @@
 """Reads of the org tree; each is one indexed statement over `path`."""
 
 from collections.abc import Iterable
+from functools import cache
 from typing import cast
 
 from django.contrib.postgres.aggregates import JSONBAgg
@@ -56,6 +57,9 @@ def org_ancestors(org: PartyOrg) -> QuerySet[PartyOrg]:
     return PartyOrg.objects.filter(path__ancestor_of=org.path).exclude(pk=org.pk).order_by("depth")
 
 
+# Built once: the optimizer asks for it on every request, and Django copies an expression
+# before binding it to a query, so the cached one is never changed.
+@cache
 def ancestors_json_subquery() -> Subquery:
     """Each org's ancestors as one JSON array column, so a page of orgs needs no extra query."""
     rows = (

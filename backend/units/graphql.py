@@ -11,6 +11,7 @@ from backend.access.guards import access_of, check_readable, check_writable
 from backend.access.relations import ScopedRelation, mark_scoped
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
+from backend.common.graphql.fields import model_type
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.node import DistrictNode, load_node
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
@@ -22,9 +23,7 @@ strawberry.enum(UnitKind, name="UnitKind", description="单位类型")
 strawberry.enum(PartyOrgStatus, name="PartyOrgStatus", description="党组织建立情况")
 
 
-@strawberry_django.type(
-    Unit, name="Unit", description="单位: an enterprise, organ or organisation."
-)
+@model_type(Unit, name="Unit", description="单位: an enterprise, organ or organisation.")
 class UnitType(DistrictNode):
     name: str
     credit_code: str | None = strawberry_django.field(description="统一社会信用代码")

@@ -151,6 +151,18 @@ def test_fragment_spread_chains_are_measured_in_linear_time(alpha: GraphQLClient
     assert error["extensions"]["cost"] == 2**53 - 1  # saturated, not a 19-digit float
 
 
+def test_validation_is_cached_per_page_size_not_per_document(alpha: GraphQLClient) -> None:
+    """Validation results are cached by query text; the limits part by the variables' numbers and
+    list lengths, so a cached pass never lets a bigger page through, nor a cached refusal stop a
+    smaller one."""
+    for _ in range(2):
+        assert len(alpha.execute(ORGS_WITH_CHILDREN, {"n": 5, "m": 5}).data["orgs"]["edges"]) == 5
+        refused = alpha.execute(ORGS_WITH_CHILDREN, {"n": 100, "m": 100})
+        assert _refused(refused, "COST_LIMIT")["extensions"]["cost"] == 30_401
+        after = alpha.execute(ORGS_WITH_CHILDREN, {"n": 5, "m": 4})
+        assert len(after.data["orgs"]["edges"]) == 5
+
+
 def test_nodes_costs_once_per_id(alpha: GraphQLClient, seeded: dict[str, SeededDistrict]) -> None:
     """nodes(ids:) multiplies its selection (302) by the number of ids."""
     query = """query($ids: [ID!]!) { nodes(ids: $ids) { id

@@ -20,12 +20,14 @@ operation that will run is measured.
 """
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -34,6 +36,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -41,10 +44,12 @@ from graphql import (
     ValidationRule,
     get_named_type,
     type_from_ast,
+    validate,
     value_from_ast_untyped,
 )
 from graphql.language import SKIP, VisitorAction
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 __all__ = ["Measure", "QueryLimits", "QueryLimitsRule", "measure_operation"]
 
@@ -287,18 +292,82 @@ class QueryLimitsRule(ValidationRule):
 
 
 class QueryLimits(SchemaExtension):
-    """Adds QueryLimitsRule to the request's validation, bound to its variables and operation
-    name (a validation rule alone sees neither)."""
+    """Validates the request: graphql-core's rules (with the request's extra rules), then
+    QueryLimitsRule bound to its variables and operation name (a validation rule alone sees
+    neither).
+
+    Both results are cached per query text, so a frontend's handful of documents is validated
+    once per worker: the rules' visit cost about a tenth of a 100-row page (bench/results.md).
+    The limits depend on variables only through numbers and list lengths, so their cache key
+    keeps just those (`_cost_shape`); cursors and names do not split it.
+    """
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        bound = type(
-            "BoundQueryLimitsRule",
-            (QueryLimitsRule,),
-            {
-                "variables": dict(context.variables or {}),
-                "operation_name": context.operation_name,
-            },
-        )
-        context.validation_rules = (*context.validation_rules, bound)
+        # Read before parsing: afterwards strawberry answers with the first operation's name
+        # when none was given, and a document of several operations needs one given.
+        self.operation_name = self.execution_context.operation_name
         yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            schema, query = context.schema._schema, context.query or ""
+            errors = _rule_errors(
+                schema, query, context.graphql_document, tuple(context.validation_rules)
+            )
+            if not errors:
+                errors = _limit_errors(
+                    schema,
+                    query,
+                    context.graphql_document,
+                    self.operation_name,
+                    _cost_shape(context.variables or {}),
+                )
+            context.pre_execution_errors = list(errors)
+        yield
+
+
+_VALIDATION_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=_VALIDATION_CACHE_SIZE)
+def _rule_errors(
+    schema: GraphQLSchema, query: str, document: DocumentNode, rules: tuple[type, ...]
+) -> tuple[GraphQLError, ...]:
+    # Keyed by the query text; the document is the parse of that text (strawberry's ParserCache).
+    return tuple(validate_document(schema, document, rules))
+
+
+@lru_cache(maxsize=_VALIDATION_CACHE_SIZE)
+def _limit_errors(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    shape: Hashable,
+) -> tuple[GraphQLError, ...]:
+    bound = type(
+        "BoundQueryLimitsRule",
+        (QueryLimitsRule,),
+        {"variables": _thaw(shape), "operation_name": operation_name},
+    )
+    return tuple(validate(schema, document, [bound]))
+
+
+def _cost_shape(value: Any) -> Hashable:
+    """What of the variables a cost can depend on: numbers, booleans, list lengths."""
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted((str(k), _cost_shape(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_cost_shape(v) for v in value))
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return ""
+
+
+def _thaw(shape: Hashable) -> Any:
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[0] == "map":
+        return {key: _thaw(value) for key, value in shape[1]}
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[0] == "list":
+        return [_thaw(value) for value in shape[1]]
+    return shape

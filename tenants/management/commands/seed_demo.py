@@ -11,18 +11,21 @@ from backend.access.services import role_grant
 from backend.accounts.models import PlatformRole, User
 from backend.accounts.services import platform_user_create, user_create
 from backend.common.validation import ValidationFailed
-from backend.demo.generator import SIZES, generate_district
+from backend.demo.generator import SIZES
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import COMMUNITY_KINDS
 from backend.units.models import Unit
 from tenants.context import in_district, in_platform
+from tenants.management.progress import progress_bar
 from tenants.models import District, Domain
-from tenants.provisioning import (
-    district_create,
-    municipality_ensure,
-    platform_ensure,
-    template_schema_ensure,
+from tenants.seeding import (
+    ADMIN_USERNAME,
+    DEFAULT_PASSWORD,
+    city_ensure,
+    district_counts,
+    existing_district,
+    generated_district_create,
 )
 
 MUNICIPALITY = ("ningbo", "宁波市")
@@ -32,7 +35,6 @@ DISTRICTS = (
     ("haishu", "海曙区", "330203", 330203),
     ("jiangbei", "江北区", "330205", 330205),
 )
-ADMIN_USERNAME = "admin"
 OPERATOR_USERNAME = "operator"
 STREET_ADMIN_USERNAME = "street_admin"
 COMMUNITY_VIEWER_USERNAME = "community_viewer"
@@ -40,7 +42,6 @@ PLATFORM_USERS = (
     (OPERATOR_USERNAME, PlatformRole.PLATFORM_OPERATOR, "平台运维"),
     ("analyst", PlatformRole.MUNICIPAL_ANALYST, "市委组织部分析员"),
 )
-DEFAULT_PASSWORD = "Demo-pass-2024"  # noqa: S105 - a documented demo password, not a secret
 # The port `make run` serves on (its PORT variable), for the URLs printed below.
 PORT = int(os.environ.get("PORT", "8000"))
 
@@ -65,42 +66,43 @@ class Command(BaseCommand):
         password = options["password"]
         created = 0
         try:
+            municipality = city_ensure(code=MUNICIPALITY[0], name=MUNICIPALITY[1])
             with in_platform():
-                platform_ensure()
-                municipality = municipality_ensure(code=MUNICIPALITY[0], name=MUNICIPALITY[1])
-                template_schema_ensure()  # migrate it now, outside the per-district transaction
                 created += self._platform_users_ensure(password)
             for code, name, region, seed in DISTRICTS:
-                with in_platform():
-                    existing = District.objects.filter(code=code).first()
+                existing = existing_district(code)
                 if existing is not None:
                     self._report_existing(existing)
                     continue
                 started = time.perf_counter()
                 # One transaction per district: a failed generation leaves no half-made district.
-                with transaction.atomic():
-                    result = district_create(
+                with (
+                    transaction.atomic(),
+                    progress_bar(f"{code} {name}", enabled=options["verbosity"] > 0) as progress,
+                ):
+                    made = generated_district_create(
                         municipality=municipality,
                         code=code,
                         name=name,
-                        admin_username=ADMIN_USERNAME,
+                        region_code=region,
+                        seed=seed,
+                        size=size,
                         admin_password=password,
+                        progress=progress,
                     )
-                    with in_district(result.district):
-                        report = generate_district(
-                            seed=seed, size=size, district_name=name, region_code=region
-                        )
+                    with in_district(made.provisioned.district):
                         scoped = _scoped_users_create(password)
                 created += 1
+                report = made.report
                 self.stdout.write(
                     self.style.SUCCESS(f"{name} ({code}) created")
-                    + f": http://{result.host}:{PORT}/graphql/ — {report.orgs} orgs, "
+                    + f": http://{made.provisioned.host}:{PORT}/graphql/ — {report.orgs} orgs, "
                     f"{report.units} units, {report.members} members; data generated in "
                     f"{report.seconds:.2f} s, {time.perf_counter() - started:.2f} s in all "
                     f"(admin: {ADMIN_USERNAME})"
                 )
                 self.stdout.write(f"    scoped users: {scoped}")
-                self._breakdown(result.district)
+                self._breakdown(made.provisioned.district)
         except ValidationFailed as exc:
             raise CommandError("\n".join(f"{e.field}: {e.message}" for e in exc.errors)) from exc
         if created == 0:
@@ -121,12 +123,11 @@ class Command(BaseCommand):
     def _report_existing(self, district: District) -> None:
         with in_platform():
             domain = Domain.objects.filter(tenant=district, is_primary=True).first()
-        with in_district(district):
-            counts = (PartyOrg.objects.count(), Unit.objects.count(), Member.objects.count())
+        counts = district_counts(district)
         url = f"http://{domain.domain}:{PORT}/graphql/" if domain else "(no host)"
         self.stdout.write(
             f"{district.name} ({district.code}) already exists, left unchanged: {url} — "
-            f"{counts[0]} orgs, {counts[1]} units, {counts[2]} members"
+            f"{counts.orgs} orgs, {counts.units} units, {counts.members} members"
         )
 
     def _breakdown(self, district: District) -> None:

@@ -1,0 +1,1 @@
+"""The PostGraphile benchmark peer: server.js, functions.sql and its request bodies."""
