@@ -11,13 +11,19 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.database import bench_database_url, database_ensure, production_env  # noqa: E402
+from bench.database import (  # noqa: E402
+    bench_database_url,
+    database_ensure,
+    production_env,
+    statistics_ensure,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,10 @@ def main() -> None:
         manage(
             "seed_city", "--size", mode.size, "--districts", str(mode.districts), "--seed", "2024"
         )
+
+    started = time.perf_counter()
+    statistics_ensure(url)
+    print(f"VACUUM (ANALYZE) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
     import django
 
