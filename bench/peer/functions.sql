@@ -48,12 +48,12 @@ RETURNS member_counts
 LANGUAGE sql STABLE
 AS $$
     SELECT
-        count(m.id)::integer,
-        (count(m.id) FILTER (WHERE m.category = 'in_service'))::integer,
-        (count(m.id) FILTER (WHERE m.category = 'mobile'))::integer,
-        (count(m.id) FILTER (WHERE m.category = 'laid_off'))::integer,
-        (count(m.id) FILTER (WHERE m.category = 'retired'))::integer,
-        (count(m.id) FILTER (WHERE m.category = 'community'))::integer
+        count(*)::integer,
+        (count(*) FILTER (WHERE m.category = 'in_service'))::integer,
+        (count(*) FILTER (WHERE m.category = 'mobile'))::integer,
+        (count(*) FILTER (WHERE m.category = 'laid_off'))::integer,
+        (count(*) FILTER (WHERE m.category = 'retired'))::integer,
+        (count(*) FILTER (WHERE m.category = 'community'))::integer
     FROM members_member m
     WHERE m.org_id = ANY(ARRAY(SELECT s.id FROM orgs_partyorg s WHERE s.path <@ o.path))
 $$;
