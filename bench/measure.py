@@ -14,6 +14,8 @@ from bench.load import Endpoint, LoadResult, run_wrk
 from bench.operations import our_bodies
 from bench.servers import our_api, peer
 from bench.targets import Targets
+from tenants.models import District
+from tenants.seeding import district_counts
 
 PEER_SQL = Path(__file__).with_name("peer") / "functions.sql"
 MUNICIPAL_QUERY = "{ districts { code name orgCount memberCount } }"
@@ -45,21 +47,9 @@ class Results:
     once: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _district_rows(t: Targets) -> dict[str, int]:
-    from django.db import connection
-
-    from tenants.context import in_district
-
-    counts = {}
-    with in_district(t.district_code), connection.cursor() as cursor:
-        for label, table in (
-            ("orgs", "orgs_partyorg"),
-            ("units", "units_unit"),
-            ("members", "members_member"),
-        ):
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            counts[label] = cursor.fetchone()[0]
-    return counts
+def _district_rows(district: District) -> dict[str, int]:
+    counts = district_counts(district)
+    return {"orgs": counts.orgs, "units": counts.units, "members": counts.members}
 
 
 def _apply_peer_functions(database_url: str, schema: str) -> None:
@@ -109,7 +99,7 @@ def measure_all(
     districts = city.serving_districts()
     district = districts[0]
     t = city.pick_targets(district)
-    results = Results(t, _district_rows(t), len(districts), seconds)
+    results = Results(t, _district_rows(district), len(districts), seconds)
     token = city.district_token(district)
     host = f"{district.code}.localhost"
     sql = admin_ops.sql_queries(t, token, host)

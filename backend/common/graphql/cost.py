@@ -311,15 +311,17 @@ class QueryLimits(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            schema, query = context.schema._schema, context.query or ""
-            errors = _rule_errors(
-                schema, query, context.graphql_document, tuple(context.validation_rules)
-            )
+            schema, query = context.schema._schema, context.query
+            document = _Parsed(context.graphql_document)
+            # Cached by query text; a document handed over without its text is validated afresh.
+            rule_errors = _rule_errors if query else _rule_errors.__wrapped__
+            limit_errors = _limit_errors if query else _limit_errors.__wrapped__
+            errors = rule_errors(schema, query, document, tuple(context.validation_rules))
             if not errors:
-                errors = _limit_errors(
+                errors = limit_errors(
                     schema,
                     query,
-                    context.graphql_document,
+                    document,
                     self.operation_name,
                     _cost_shape(context.variables or {}),
                 )
@@ -330,19 +332,34 @@ class QueryLimits(SchemaExtension):
 _VALIDATION_CACHE_SIZE = 256
 
 
+class _Parsed:
+    """The parse of the cache key's query text, carried along but left out of the key: the text
+    already determines it, and hashing or comparing a DocumentNode walks the whole tree."""
+
+    __slots__ = ("document",)
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Parsed)
+
+
 @lru_cache(maxsize=_VALIDATION_CACHE_SIZE)
 def _rule_errors(
-    schema: GraphQLSchema, query: str, document: DocumentNode, rules: tuple[type, ...]
+    schema: GraphQLSchema, query: str, parsed: _Parsed, rules: tuple[type, ...]
 ) -> tuple[GraphQLError, ...]:
-    # Keyed by the query text; the document is the parse of that text (strawberry's ParserCache).
-    return tuple(validate_document(schema, document, rules))
+    return tuple(validate_document(schema, parsed.document, rules))
 
 
 @lru_cache(maxsize=_VALIDATION_CACHE_SIZE)
 def _limit_errors(
     schema: GraphQLSchema,
     query: str,
-    document: DocumentNode,
+    parsed: _Parsed,
     operation_name: str | None,
     shape: Hashable,
 ) -> tuple[GraphQLError, ...]:
@@ -351,7 +368,7 @@ def _limit_errors(
         (QueryLimitsRule,),
         {"variables": _thaw(shape), "operation_name": operation_name},
     )
-    return tuple(validate(schema, document, [bound]))
+    return tuple(validate(schema, parsed.document, [bound]))
 
 
 def _cost_shape(value: Any) -> Hashable:
