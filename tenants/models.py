@@ -62,3 +62,54 @@ class Domain(DomainMixin):
 
     class Meta:
         verbose_name = "域名"
+
+
+class DispatchKind(models.TextChoices):
+    FEEDBACK_CARD = "feedback_card", "在职党员社区表现反馈卡"
+    RELATION_TRANSFER = "relation_transfer", "组织关系转接"
+
+
+class DispatchState(models.TextChoices):
+    SENT = "sent", "已送达"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    ACCEPTED = "accepted", "已接收"
+    REFUSED = "refused", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Dispatch(models.Model):
+    """跨区投递: one thing a district sends to another through the platform (a feedback card, a
+    relation transfer), and the recipient's answer. The payload is exactly what the sender chose
+    to deliver; neither district reads the other's schema. Only tenants.exchange writes it."""
+
+    kind = models.CharField("类型", max_length=30, choices=DispatchKind.choices)
+    sender = models.ForeignKey(
+        District, verbose_name="发出区", on_delete=models.PROTECT, related_name="dispatches_sent"
+    )
+    recipient = models.ForeignKey(
+        District,
+        verbose_name="接收区",
+        on_delete=models.PROTECT,
+        related_name="dispatches_received",
+    )
+    # The sender's own reference to what was sent (a global ID in the sender's district), so it
+    # can find its side again; the recipient has no use for it and the API does not show it there.
+    sender_ref = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(
+        "状态", max_length=20, choices=DispatchState.choices, default=DispatchState.SENT
+    )
+    reply = models.JSONField(default=dict)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "跨区投递"
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "kind", "state"], name="tenants_dispatch_inbox"),
+            models.Index(fields=["sender", "kind", "sender_ref"], name="tenants_dispatch_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sender_id}→{self.recipient_id}"

@@ -3,6 +3,7 @@ served by a real gunicorn. Tests talk to it over HTTP like a district frontend."
 
 import base64
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, cast
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from tenants.context import in_district, in_platform
 from tenants.provisioning import district_create, municipality_ensure, platform_ensure
 from tests.support.graphql_client import GraphQLClient
+from tests.support.member_work import seed_member_work
 from tests.support.seed import PASSWORD, SeededDistrict, seed_district
 from tests.support.server import running_server
 
@@ -41,7 +43,8 @@ def django_db_setup(
                 admin_password=PASSWORD,
             )
             with in_district(code):
-                seeded[code] = seed_district(code, region)
+                base = seed_district(code, region)
+                seeded[code] = replace(base, objects=seed_member_work(base))
         with in_platform():
             platform_user_create(username="operator", password=PASSWORD, role="platform_operator")
             platform_user_create(username="analyst", password=PASSWORD, role="municipal_analyst")

@@ -11,6 +11,7 @@ from strawberry.extensions.field_extension import FieldExtension, SyncExtensionR
 from strawberry.types import Info
 
 from backend.access.scopes import access_for_request
+from backend.members.models import Member
 from backend.orgs.models import PartyOrg
 
 SCOPED_MARK = "in_reader_scope"
@@ -24,16 +25,22 @@ def _scope_path(obj: Any) -> str | None:
     """The path that decides whether `obj` is visible; None means district-wide data."""
     if isinstance(obj, PartyOrg):
         return obj.path
+    if isinstance(obj, Member):
+        return obj.org.path
     covering = getattr(obj, "covering_org", None)
     return covering.path if covering is not None else None
 
 
 class ScopedRelation(FieldExtension):
+    """An org, a member (by their org) or an object with a `covering_org`, or null when the reader
+    may not see it."""
+
     def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
         related = next_(source, info, **kwargs)
         if related is None or getattr(related, SCOPED_MARK, False):
             return related
         access = access_for_request(info.context.request)
-        path = _scope_path(related)
-        visible = access.is_district_admin if path is None else access.can_read(path)
-        return related if visible else None
+        if access.is_district_admin:  # sees everything: no need to load the anchoring org
+            return related
+        path = _scope_path(related)  # None: district-wide data, for district admins only
+        return related if path is not None and access.can_read(path) else None

@@ -15,6 +15,7 @@ from backend.accounts.graphql import (
 )
 from backend.accounts.tokens_graphql import TokensMutation, TokensQuery
 from backend.audit.graphql import AuditQuery
+from backend.campaigns import graphql as campaigns_graphql
 from backend.common.graphql.cost import QueryLimits
 from backend.common.graphql.extensions import (
     MaskUnexpectedErrors,
@@ -22,8 +23,16 @@ from backend.common.graphql.extensions import (
     SqlQueryCounter,
 )
 from backend.common.graphql.permissions import IsDistrictUser
+from backend.help_pairs import graphql as help_pairs_graphql
+from backend.in_service import graphql as in_service_graphql
 from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
+from backend.mobile import graphql as mobile_graphql
 from backend.orgs.graphql import OrgsMutation, OrgsQuery
+from backend.positions import graphql as positions_graphql
+from backend.reemployment import graphql as reemployment_graphql
+from backend.retirees import graphql as retirees_graphql
+from backend.secondments import graphql as secondments_graphql
+from backend.transfers import graphql as transfers_graphql
 from backend.units.graphql import UnitsMutation, UnitsQuery
 from tenants.graphql import DistrictQuery, MunicipalQuery, PlatformMutation
 
@@ -55,6 +64,19 @@ def _extensions() -> list:
     return extensions
 
 
+# The member-work apps (one per category of member, and their shared positions and campaigns).
+_MEMBER_WORK = (
+    positions_graphql,
+    campaigns_graphql,
+    in_service_graphql,
+    mobile_graphql,
+    reemployment_graphql,
+    retirees_graphql,
+    help_pairs_graphql,
+    secondments_graphql,
+    transfers_graphql,
+)
+
 # No batching_config: a JSON array of operations is refused with 400 before any of them runs.
 _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)
 
@@ -68,6 +90,7 @@ DistrictQueryRoot = merge_types(
         OrgsQuery,
         UnitsQuery,
         MembersQuery,
+        *(query for app in _MEMBER_WORK for query in app.QUERIES),
         AuditQuery,
     ),
 )
@@ -80,6 +103,7 @@ DistrictMutationRoot = merge_types(
         UnitsMutation,
         MembersMutation,
         UnmaskMutation,
+        *(mutation for app in _MEMBER_WORK for mutation in app.MUTATIONS),
     ),
 )
 district_schema = strawberry.Schema(

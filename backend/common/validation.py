@@ -18,3 +18,9 @@ class ValidationFailed(Exception):
     @classmethod
     def single(cls, field: str, code: str, message: str) -> "ValidationFailed":
         return cls([FieldError(field, code, message)])
+
+
+def raise_if(errors: list[FieldError]) -> None:
+    """Raises the errors found, if any: the service's checks report everything at once."""
+    if errors:
+        raise ValidationFailed(errors)

@@ -4,6 +4,7 @@ from django.urls import path
 from backend.api.schema import district_schema
 from backend.common.graphql.view import AuthenticatedGraphQLView
 from backend.config.health import health
+from backend.in_service.views import feedback_card_page
 
 urlpatterns = [
     path(
@@ -13,4 +14,6 @@ urlpatterns = [
         ),
     ),
     path("healthz", health),
+    # The printable 在职党员社区表现反馈卡 (authenticated and scope-checked like the API).
+    path("cards/feedback/<path:global_id>/", feedback_card_page),
 ]

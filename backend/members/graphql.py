@@ -1,9 +1,11 @@
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 import strawberry_django
+from django.db import transaction
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry.types import Info
@@ -20,6 +22,9 @@ from backend.common.validation import ValidationFailed
 from backend.members import selectors, services, unmask
 from backend.members.models import Education, Gender, Member, MemberCategory, MemberStatus
 from backend.orgs.graphql import PartyOrgType, load_org, load_writable_org, org_scope
+from backend.orgs.models import PartyOrg
+from backend.transfers.models import TransferReason
+from backend.transfers.services import relation_move
 from backend.units.graphql import UnitType, load_unit
 
 strawberry.enum(Gender, name="Gender", description="性别")
@@ -126,6 +131,18 @@ def _optional_refs(info: Info, input_obj: Any) -> dict[str, Any]:
     return refs
 
 
+def _relation_adjust(member: Member, org: PartyOrg) -> None:
+    """A new org is a move of the organisational relation: it goes through the transfers app, so
+    it is recorded in the member's relation history (党组织调整) like every other move."""
+    try:
+        relation_move(
+            member=member, to_org=org, reason=TransferReason.ORG_ADJUSTMENT, on=date.today()
+        )
+    except ValidationFailed as exc:
+        renamed = [replace(e, field="orgId") if e.field == "toOrgId" else e for e in exc.errors]
+        raise ValidationFailed(renamed) from None
+
+
 @strawberry.type
 class MembersQuery:
     @page_connection(
@@ -179,13 +196,17 @@ class MembersMutation:
             member = load_node(Member, input.id, field="id", what="党员")
             check_writable(info, member.org.path, field="id", what="党员")
             changes = {k: v for k, v in provided(input, _UPDATABLE).items() if v is not None}
-            if input.org_id:
-                changes["org"] = load_writable_org(info, input.org_id, "orgId")
+            new_org = load_writable_org(info, input.org_id, "orgId") if input.org_id else None
             changes.update(_optional_refs(info, input))
             if "id_number" in changes:
                 # A new ID number brings its own birth date and sex.
                 changes.update(gender=None, birth_date=None)
-            return services.member_update(member=member, changes=changes)
+            with transaction.atomic():
+                if changes:
+                    member = services.member_update(member=member, changes=changes)
+                if new_org is not None and new_org.pk != member.org_id:
+                    _relation_adjust(member, new_org)
+            return Member.objects.get(pk=member.pk)
 
         return mutation_payload(MemberPayload, "member", update)
 

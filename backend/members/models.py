@@ -156,3 +156,116 @@ class Member(models.Model):
             sealed.hash,
             sealed.masked,
         )
+
+
+class RegistrationSource(models.TextChoices):
+    HOME_PURCHASE = "home_purchase", "购房入住"
+    EMPLOYMENT = "employment", "就业"
+    SELF_DECLARED = "self_declared", "主动亮相"
+    TRANSFER_IN = "transfer_in", "转入"
+
+
+class Registration(models.Model):
+    """公开亮相登记: how a Party member living or working in a community came to be known, and
+    whether the community now manages them.
+
+    The person is either a member of this district (`member`) or someone not (yet) on its roll,
+    recorded by name, sealed ID number and phone. `id_number_hash` is filled in both cases (copied
+    from the member), so one person has one active registration per community, whichever way
+    they were entered. A registration is open until placed (纳入管理: `placed_on`, `placed_in`)
+    or closed because the person moved away (`left_on`).
+    """
+
+    source = models.CharField("来源", max_length=20, choices=RegistrationSource.choices)
+    community = models.ForeignKey(
+        "orgs.PartyOrg",
+        verbose_name="社区党组织",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    registered_on = models.DateField("登记日期")
+    # The registration belongs to the person: it goes when the member leaves the district.
+    member = models.ForeignKey(
+        Member,
+        verbose_name="本区党员",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    name = models.CharField("姓名", max_length=50)
+    id_number_encrypted = models.TextField("公民身份号码 (encrypted)", blank=True, editable=False)
+    id_number_hash = models.CharField("公民身份号码 (keyed hash)", max_length=64, editable=False)
+    id_number_masked = models.CharField("公民身份号码 (masked)", max_length=18, editable=False)
+    phone_encrypted = models.TextField("联系电话 (encrypted)", blank=True, editable=False)
+    phone_hash = models.CharField("联系电话 (keyed hash)", max_length=64, blank=True)
+    phone_masked = models.CharField("联系电话 (masked)", max_length=20, blank=True)
+    relation_location = models.CharField("组织关系所在", max_length=200, blank=True)
+    category_hint = models.CharField(
+        "党员类别 (预判)", max_length=20, choices=MemberCategory.choices, blank=True
+    )
+    placed_on = models.DateField("纳入管理日期", null=True, blank=True)
+    placed_in = models.ForeignKey(
+        "orgs.PartyOrg",
+        verbose_name="纳入管理的党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placed_registrations",
+    )
+    left_on = models.DateField("迁离日期", null=True, blank=True)
+    notes = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "公开亮相登记"
+        ordering = ["-registered_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["community", "registered_on", "id"], name="members_reg_community_date"
+            ),
+            models.Index(
+                fields=["community", "id"],
+                condition=Q(placed_on__isnull=True, left_on__isnull=True),
+                name="members_reg_unplaced",
+            ),
+            models.Index(fields=["source", "registered_on"], name="members_reg_source_date"),
+            models.Index(fields=["id_number_hash"], name="members_reg_id_hash"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_number_hash"],
+                condition=Q(left_on__isnull=True),
+                name="members_registration_one_active_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(id_number_hash="") & ~Q(name=""),
+                name="members_registration_person_named",
+            ),
+            # A non-member's number is kept (encrypted); a member's lives on the member.
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(id_number_encrypted=""),
+                name="members_registration_non_member_id_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(placed_on__isnull=True, placed_in__isnull=True)
+                | Q(placed_on__isnull=False, placed_in__isnull=False),
+                name="members_registration_placed_with_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(placed_on__isnull=True) | Q(placed_on__gte=models.F("registered_on")),
+                name="members_registration_placed_after_registered",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("registered_on")),
+                name="members_registration_left_after_registered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_placed(self) -> bool:
+        return self.placed_on is not None

@@ -41,6 +41,14 @@ PLAIN_TYPES: dict[str, str] = {
     "District": "the host's own district; rootOrg passes through visible_org (null out of scope)",
     "MemberCounts": "numbers for a PartyOrg that PartyOrgType.get_queryset already let through",
     "DistrictSummary": "platform-only per-district totals, no personal data, IsMunicipalReader",
+    "InServicePrintableCard": "built from an InServiceFeedbackCard its get_queryset let through;"
+    " ID number masked",
+    "InServiceCardLine": "a line of an InServicePrintableCard",
+    "InServiceFeedbackSettings": "the district's feedback period length; no personal data",
+    "CarriedRelationChange": "history inside an IncomingRelationTransfer payload, which"
+    " get_queryset restricts to the recipient's district admins",
+    "TransferDistrict": "code and name of the platform's other districts"
+    " (tenants.exchange.district_directory); no district data",
 }
 
 # District mutations a read-only token may call (no HasWriteScope), one line of reason each.

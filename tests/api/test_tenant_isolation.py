@@ -9,9 +9,8 @@ does not exercise.
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -33,63 +32,23 @@ from tests.support.district_rows import (
     masked_id_number,
 )
 from tests.support.graphql_client import GraphQLClient, Response
+from tests.support.isolation import (
+    ERRORS,
+    Case,
+    Values,
+    assert_equal,
+    empty,
+    found,
+    ghost_of,
+    node_found,
+    not_found,
+    null,
+    values_of,
+)
+from tests.support.member_work import member_work_cases
 from tests.support.seed import PASSWORD, SeededDistrict
 
 pytestmark = pytest.mark.usefixtures("db")
-
-
-@dataclass(frozen=True)
-class Values:
-    """The IDs and values one district would hand a user; global IDs are as `district` makes them."""
-
-    district: str
-    org_pks: dict[str, int]
-    unit_pk: int
-    member_pks: tuple[int, ...]
-    id_numbers: tuple[str, ...]
-    canary: str
-    username: str
-    platform_username: str
-
-    def org(self, key: str) -> str:
-        return global_id("PartyOrg", self.district, self.org_pks[key])
-
-    def unit(self) -> str:
-        return global_id("Unit", self.district, self.unit_pk)
-
-    def member(self, index: int = 0) -> str:
-        return global_id("Member", self.district, self.member_pks[index])
-
-
-def _values(seeded: SeededDistrict, username: str, platform_username: str) -> Values:
-    return Values(
-        district=seeded.code,
-        org_pks=dict(seeded.org_pks),
-        unit_pk=seeded.unit_pk,
-        member_pks=seeded.member_pks,
-        id_numbers=seeded.id_numbers,
-        canary=seeded.canary,
-        username=username,
-        platform_username=platform_username,
-    )
-
-
-def _ghost(real: Values) -> Values:
-    """The same shape in the same district, but nothing in it exists anywhere: asking alpha about
-    beta's real rows must read exactly like asking about these."""
-    return replace(
-        real,
-        org_pks={key: 900_000 + i for i, key in enumerate(real.org_pks)},
-        unit_pk=900_100,
-        member_pks=tuple(900_200 + i for i in range(len(real.member_pks))),
-        id_numbers=tuple(
-            make_id_number("310101", date(1970 + i, 3, 1 + i), 701 + 2 * i)
-            for i in range(len(real.id_numbers))
-        ),
-        canary="CANARYGHOST",
-        username=f"ghost-{uuid.uuid4().hex[:8]}",
-        platform_username=f"ghost-{uuid.uuid4().hex[:8]}",
-    )
 
 
 # Everything a response could carry, so a leak anywhere in an object would show.
@@ -106,71 +65,9 @@ MEMBER = (
     " org { id name } residenceCommunity { id name } workUnit { id name }"
 )
 NODE = f"... on PartyOrg {{ {ORG} }} ... on Unit {{ {UNIT} }} ... on Member {{ {MEMBER} }}"
-ERRORS = "errors { field code message }"
 
 
 FRESH_ALPHA_ID_NUMBER = make_id_number("110101", date(1985, 6, 15), 321)
-
-Vars = Callable[[Values, Values], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Case:
-    """One root field or mutation, called on alpha's host with beta's values.
-
-    `variables(foreign, own)` builds the variables; `expect(data, variables)` asserts the
-    answer is the empty/null/NOT_FOUND one; `control`, if set, asserts what alpha's own values
-    give, so an always-empty result cannot pass unnoticed. `alpha_write` marks the cases where
-    alpha legitimately changes (beta's ID number used for a new alpha record): it returns the
-    expected alpha rows and undoes the change.
-    """
-
-    root: str
-    document: str
-    variables: Vars
-    expect: Callable[[dict[str, Any], dict[str, Any]], None]
-    control: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
-    alpha_write: Callable[..., None] | None = None
-    compare_with_ghost: bool = True
-    xfail: str | None = None
-
-
-def _null(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
-    def check(data: dict[str, Any], _v: dict[str, Any]) -> None:
-        assert data[name] is None, data
-
-    return check
-
-
-def _empty(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
-    def check(data: dict[str, Any], _v: dict[str, Any]) -> None:
-        assert data[name]["totalCount"] == 0, data
-        assert data[name]["edges"] == [], data
-
-    return check
-
-
-def _found(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
-    def check(data: dict[str, Any], _v: dict[str, Any]) -> None:
-        names = [e["node"]["name"] for e in data[name]["edges"]]
-        assert data[name]["totalCount"] > 0, data
-        assert any("CANARYALPHA" in n for n in names), names
-        assert not any("CANARYBETA" in n for n in names), names
-
-    return check
-
-
-def _node_found(data: dict[str, Any], variables: dict[str, Any]) -> None:
-    assert data["node"]["id"] == variables["id"], data
-
-
-def _not_found(payload: str, entity: str, field_name: str) -> Callable[..., None]:
-    def check(data: dict[str, Any], _v: dict[str, Any]) -> None:
-        result = data[payload]
-        assert result[entity] is None, result
-        assert [(e["field"], e["code"]) for e in result["errors"]] == [(field_name, "NOT_FOUND")]
-
-    return check
 
 
 def _not_found_reveal(data: dict[str, Any], _v: dict[str, Any]) -> None:
@@ -309,11 +206,11 @@ def _updated_member_to_beta_id_number(
 CASES: dict[str, Case] = {
     # --- queries --------------------------------------------------------------------------
     "node/PartyOrg": Case(
-        "node", NODE_DOC, lambda f, o: {"id": f.org("root")}, _null("node"), _node_found
+        "node", NODE_DOC, lambda f, o: {"id": f.org("root")}, null("node"), node_found
     ),
-    "node/Unit": Case("node", NODE_DOC, lambda f, o: {"id": f.unit()}, _null("node"), _node_found),
+    "node/Unit": Case("node", NODE_DOC, lambda f, o: {"id": f.unit()}, null("node"), node_found),
     "node/Member": Case(
-        "node", NODE_DOC, lambda f, o: {"id": f.member(0)}, _null("node"), _node_found
+        "node", NODE_DOC, lambda f, o: {"id": f.member(0)}, null("node"), node_found
     ),
     "nodes": Case(
         "nodes",
@@ -322,43 +219,43 @@ CASES: dict[str, Case] = {
         lambda data, _v: assert_equal(data["nodes"], [None, None, None]),
         lambda data, _v: assert_equal([n is not None for n in data["nodes"]], [True] * 3),
     ),
-    "org": Case("org", ORG_DOC, lambda f, o: {"id": f.org("s1")}, _null("org"), None),
+    "org": Case("org", ORG_DOC, lambda f, o: {"id": f.org("s1")}, null("org"), None),
     "orgs/within": Case(
-        "orgs", ORGS_DOC, lambda f, o: {"within": f.org("root")}, _empty("orgs"), _found("orgs")
+        "orgs", ORGS_DOC, lambda f, o: {"within": f.org("root")}, empty("orgs"), found("orgs")
     ),
     "orgs/search": Case(
-        "orgs", ORGS_DOC, lambda f, o: {"search": f.canary}, _empty("orgs"), _found("orgs")
+        "orgs", ORGS_DOC, lambda f, o: {"search": f.canary}, empty("orgs"), found("orgs")
     ),
     "units/coveredWithin": Case(
         "units",
         UNITS_DOC,
         lambda f, o: {"within": f.org("s1-u1")},
-        _empty("units"),
-        _found("units"),
+        empty("units"),
+        found("units"),
     ),
     "units/search": Case(
-        "units", UNITS_DOC, lambda f, o: {"search": f.canary}, _empty("units"), _found("units")
+        "units", UNITS_DOC, lambda f, o: {"search": f.canary}, empty("units"), found("units")
     ),
     "members/within": Case(
         "members",
         MEMBERS_DOC,
         lambda f, o: {"within": f.org("s1-c1-b1")},
-        _empty("members"),
-        _found("members"),
+        empty("members"),
+        found("members"),
     ),
     "members/idNumber": Case(
         "members",
         MEMBERS_DOC,
         lambda f, o: {"idNumber": f.id_numbers[2]},
-        _empty("members"),
-        _found("members"),
+        empty("members"),
+        found("members"),
     ),
     "members/search": Case(
         "members",
         MEMBERS_DOC,
         lambda f, o: {"search": f.canary},
-        _empty("members"),
-        _found("members"),
+        empty("members"),
+        found("members"),
     ),
     "me": Case(
         "me",
@@ -387,7 +284,7 @@ CASES: dict[str, Case] = {
         "auditEntries",
         AUDIT_DOC,
         lambda f, o: {"actorUsername": f.username},
-        _empty("auditEntries"),
+        empty("auditEntries"),
         _own_audit_entries,
     ),
     "auditEntries/all": Case(
@@ -410,7 +307,7 @@ CASES: dict[str, Case] = {
         "mutation($id: ID!) { revokeApiToken(id: $id) { token { id revokedAt } " + ERRORS + " } }",
         # beta's first token: the session's beta login issued it.
         lambda f, o: {"id": global_id("ApiToken", f.district, 1)},
-        _not_found("revokeApiToken", "token", "id"),
+        not_found("revokeApiToken", "token", "id"),
     ),
     "createApiToken": Case(
         "createApiToken",
@@ -440,31 +337,31 @@ CASES: dict[str, Case] = {
                 "parentId": f.org("s1"),
             }
         },
-        _not_found("createPartyOrg", "org", "parentId"),
+        not_found("createPartyOrg", "org", "parentId"),
     ),
     "updatePartyOrg/id": Case(
         "updatePartyOrg",
         UPDATE_ORG_DOC,
         lambda f, o: {"input": {"id": f.org("s1"), "name": "已被改名", "code": "iso-renamed"}},
-        _not_found("updatePartyOrg", "org", "id"),
+        not_found("updatePartyOrg", "org", "id"),
     ),
     "movePartyOrg/id+newParentId": Case(
         "movePartyOrg",
         MOVE_ORG_DOC,
         lambda f, o: {"input": {"id": f.org("s1-c1"), "newParentId": f.org("s2")}},
-        _not_found("movePartyOrg", "org", "id"),
+        not_found("movePartyOrg", "org", "id"),
     ),
     "movePartyOrg/id": Case(
         "movePartyOrg",
         MOVE_ORG_DOC,
         lambda f, o: {"input": {"id": f.org("s1-c1"), "newParentId": o.org("s2")}},
-        _not_found("movePartyOrg", "org", "id"),
+        not_found("movePartyOrg", "org", "id"),
     ),
     "movePartyOrg/newParentId": Case(
         "movePartyOrg",
         MOVE_ORG_DOC,
         lambda f, o: {"input": {"id": o.org("s1-c1"), "newParentId": f.org("s2")}},
-        _not_found("movePartyOrg", "org", "newParentId"),
+        not_found("movePartyOrg", "org", "newParentId"),
     ),
     "createUnit/coveringOrgId": Case(
         "createUnit",
@@ -477,37 +374,37 @@ CASES: dict[str, Case] = {
                 "coveringOrgId": f.org("s1-u1"),
             }
         },
-        _not_found("createUnit", "unit", "coveringOrgId"),
+        not_found("createUnit", "unit", "coveringOrgId"),
     ),
     "updateUnit/id": Case(
         "updateUnit",
         UPDATE_UNIT_DOC,
         lambda f, o: {"input": {"id": f.unit(), "name": "已被改名", "address": "x"}},
-        _not_found("updateUnit", "unit", "id"),
+        not_found("updateUnit", "unit", "id"),
     ),
     "updateUnit/coveringOrgId": Case(
         "updateUnit",
         UPDATE_UNIT_DOC,
         lambda f, o: {"input": {"id": o.unit(), "coveringOrgId": f.org("s1-u1")}},
-        _not_found("updateUnit", "unit", "coveringOrgId"),
+        not_found("updateUnit", "unit", "coveringOrgId"),
     ),
     "createMember/orgId": Case(
         "createMember",
         CREATE_MEMBER_DOC,
         lambda f, o: _member_input(o, orgId=f.org("s1-c1-b1")),
-        _not_found("createMember", "member", "orgId"),
+        not_found("createMember", "member", "orgId"),
     ),
     "createMember/residenceCommunityId": Case(
         "createMember",
         CREATE_MEMBER_DOC,
         lambda f, o: _member_input(o, category="IN_SERVICE", residenceCommunityId=f.org("s1-c1")),
-        _not_found("createMember", "member", "residenceCommunityId"),
+        not_found("createMember", "member", "residenceCommunityId"),
     ),
     "createMember/workUnitId": Case(
         "createMember",
         CREATE_MEMBER_DOC,
         lambda f, o: _member_input(o, category="IN_SERVICE", workUnitId=f.unit()),
-        _not_found("createMember", "member", "workUnitId"),
+        not_found("createMember", "member", "workUnitId"),
     ),
     "createMember/beta's idNumber": Case(
         "createMember",
@@ -521,25 +418,25 @@ CASES: dict[str, Case] = {
         "updateMember",
         UPDATE_MEMBER_DOC,
         lambda f, o: {"input": {"id": f.member(0), "name": "已被改名", "phone": "13800138000"}},
-        _not_found("updateMember", "member", "id"),
+        not_found("updateMember", "member", "id"),
     ),
     "updateMember/orgId": Case(
         "updateMember",
         UPDATE_MEMBER_DOC,
         lambda f, o: {"input": {"id": o.member(1), "orgId": f.org("s1-c1-b1")}},
-        _not_found("updateMember", "member", "orgId"),
+        not_found("updateMember", "member", "orgId"),
     ),
     "updateMember/residenceCommunityId": Case(
         "updateMember",
         UPDATE_MEMBER_DOC,
         lambda f, o: {"input": {"id": o.member(0), "residenceCommunityId": f.org("s1-c1")}},
-        _not_found("updateMember", "member", "residenceCommunityId"),
+        not_found("updateMember", "member", "residenceCommunityId"),
     ),
     "updateMember/workUnitId": Case(
         "updateMember",
         UPDATE_MEMBER_DOC,
         lambda f, o: {"input": {"id": o.member(0), "workUnitId": f.unit()}},
-        _not_found("updateMember", "member", "workUnitId"),
+        not_found("updateMember", "member", "workUnitId"),
     ),
     "updateMember/beta's idNumber": Case(
         "updateMember",
@@ -553,8 +450,7 @@ CASES: dict[str, Case] = {
 }
 
 
-def assert_equal(actual: Any, expected: Any) -> None:
-    assert actual == expected
+CASES.update(member_work_cases())
 
 
 def _roots(kind: str) -> set[str]:
@@ -586,11 +482,11 @@ def _beta_only_user(
 def values(
     seeded: dict[str, SeededDistrict], beta_only_username: str, _beta_only_user: None
 ) -> dict[str, Values]:
-    beta = _values(seeded["beta"], beta_only_username, "operator")
+    beta = values_of(seeded["beta"], beta_only_username, "operator")
     return {
         "beta": beta,
-        "ghost": _ghost(beta),
-        "alpha": _values(seeded["alpha"], "admin", "operator"),
+        "ghost": ghost_of(beta),
+        "alpha": values_of(seeded["alpha"], "admin", "operator"),
     }
 
 
@@ -711,7 +607,9 @@ def test_canary_matrix(
     assert response.status == 200, response.text
     # A new alpha record made with beta's ID number shows that number, masked, as alpha's own.
     sent_id_number = variables.get("input", {}).get("idNumber", "")
-    allow = (masked_id_number(sent_id_number),) if case.alpha_write and sent_id_number else ()
+    allow: tuple[str, ...] = case.allow
+    if case.alpha_write and sent_id_number:
+        allow += (masked_id_number(sent_id_number),)
     _assert_no_leak(response, seeded, allow)
     case.expect(response.data, variables)
 

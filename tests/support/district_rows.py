@@ -10,13 +10,42 @@ import json
 import re
 from typing import Any
 
+from django.apps import apps
+
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg
 from backend.units.models import Unit
 from tenants.context import in_district
+from tenants.models import Dispatch
 from tests.support.seed import SeededDistrict
 
 MODELS: dict[str, Any] = {"orgs": PartyOrg, "units": Unit, "members": Member}
+# The apps of the member work by category: every one of their tables is compared too.
+MEMBER_WORK_APPS = (
+    "positions",
+    "campaigns",
+    "in_service",
+    "mobile",
+    "reemployment",
+    "retirees",
+    "help_pairs",
+    "secondments",
+    "transfers",
+)
+
+
+def _models() -> dict[str, Any]:
+    """orgs, units and members first (tests index them by name), then every other district table
+    that holds work data, and the platform's dispatches between districts."""
+    found = dict(MODELS)
+    for model in apps.get_app_config("members").get_models():
+        found.setdefault(model._meta.label_lower, model)
+    for label in MEMBER_WORK_APPS:
+        for model in apps.get_app_config(label).get_models():
+            found[model._meta.label_lower] = model
+    found["tenants.dispatch"] = Dispatch
+    return found
+
 
 # Wording that would tell a user that a value exists somewhere else. Lower-case; compared against
 # the lower-cased response text.
@@ -39,11 +68,11 @@ LEAK_PHRASES = (
 
 def district_counts(code: str) -> dict[str, int]:
     with in_district(code):
-        return {name: model._default_manager.count() for name, model in MODELS.items()}
+        return {name: model._default_manager.count() for name, model in _models().items()}
 
 
 def district_rows(code: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every column of every org, unit and member row, in primary-key order."""
+    """Every column of every row of the work tables (_models), in primary-key order."""
     with in_district(code):
         return {
             name: [
@@ -52,7 +81,7 @@ def district_rows(code: str) -> dict[str, list[tuple[Any, ...]]]:
                     *[f.attname for f in model._meta.concrete_fields]
                 )
             ]
-            for name, model in MODELS.items()
+            for name, model in _models().items()
         }
 
 

@@ -1,6 +1,6 @@
 """A small, hand-written district shape for the tests, with recognisable canary values."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from backend.members.id_numbers import make_id_number
@@ -21,6 +21,8 @@ class SeededDistrict:
     org_pks: dict[str, int]
     unit_pk: int
     member_pks: tuple[int, ...]
+    # One object of each member-work type, by GraphQL type name (tests.support.isolation).
+    objects: dict[str, int] = field(default_factory=dict)
 
     @property
     def secrets(self) -> tuple[str, ...]:

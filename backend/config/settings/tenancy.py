@@ -25,6 +25,15 @@ TENANT_APPS = [
     "backend.orgs",
     "backend.units",
     "backend.members",
+    "backend.positions",
+    "backend.campaigns",
+    "backend.in_service",
+    "backend.mobile",
+    "backend.reemployment",
+    "backend.retirees",
+    "backend.help_pairs",
+    "backend.secondments",
+    "backend.transfers",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

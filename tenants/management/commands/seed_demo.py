@@ -12,6 +12,7 @@ from backend.accounts.models import PlatformRole, User
 from backend.accounts.services import platform_user_create, user_create
 from backend.common.validation import ValidationFailed
 from backend.demo.generator import SIZES
+from backend.demo.member_work import member_work_between, member_work_populate
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import COMMUNITY_KINDS
@@ -64,7 +65,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         size = SIZES[options["size"]]
         password = options["password"]
-        created = 0
+        created, districts_created = 0, 0
         try:
             municipality = city_ensure(code=MUNICIPALITY[0], name=MUNICIPALITY[1])
             with in_platform():
@@ -92,7 +93,9 @@ class Command(BaseCommand):
                     )
                     with in_district(made.provisioned.district):
                         scoped = _scoped_users_create(password)
+                        work = member_work_populate(seed=seed)
                 created += 1
+                districts_created += 1
                 report = made.report
                 self.stdout.write(
                     self.style.SUCCESS(f"{name} ({code}) created")
@@ -102,11 +105,26 @@ class Command(BaseCommand):
                     f"(admin: {ADMIN_USERNAME})"
                 )
                 self.stdout.write(f"    scoped users: {scoped}")
+                self.stdout.write(
+                    "    member work: " + ", ".join(f"{k} {v}" for k, v in work.items() if v)
+                )
                 self._breakdown(made.provisioned.district)
         except ValidationFailed as exc:
             raise CommandError("\n".join(f"{e.field}: {e.message}" for e in exc.errors)) from exc
+        if districts_created == len(DISTRICTS):
+            self._deliveries_create()
         if created == 0:
             self.stdout.write("The demo already exists; nothing was changed.")
+
+    def _deliveries_create(self) -> None:
+        """Feedback cards and relation transfers between the demo districts, each to the next."""
+        codes = [code for code, *_ in DISTRICTS]
+        for (sender, *_, seed), recipient in zip(DISTRICTS, codes[1:] + codes[:1], strict=True):
+            with transaction.atomic():
+                made = member_work_between(seed=seed, sender_code=sender, recipient_code=recipient)
+            self.stdout.write(
+                f"{sender} → {recipient}: " + ", ".join(f"{k} {v}" for k, v in made.items())
+            )
 
     def _platform_users_ensure(self, password: str) -> int:
         made = 0
