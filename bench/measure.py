@@ -8,12 +8,14 @@ from typing import Any
 
 import psycopg
 
+from backend.demo.ties import ties_counts
 from bench import admin_ops, city
 from bench.floor import floor_bodies
 from bench.load import Endpoint, LoadResult, run_wrk
 from bench.operations import our_bodies
 from bench.servers import our_api, peer
 from bench.targets import Targets
+from tenants.context import in_district
 from tenants.models import District
 from tenants.seeding import district_counts
 
@@ -21,7 +23,6 @@ PEER_SQL = Path(__file__).with_name("peer") / "functions.sql"
 MUNICIPAL_QUERY = "{ districts { code name orgCount memberCount } }"
 # Operations the issue lists whose features are not built yet, and the issue that builds them.
 NOT_YET = {
-    "co-building neighbours (2 hops), street subgraph": "issue 6 (co-building graph)",
     "metric computation for a district": "issue 7 (metrics)",
     "import of 100,000 rows": "issue 8 (imports)",
 }
@@ -49,7 +50,9 @@ class Results:
 
 def _district_rows(district: District) -> dict[str, int]:
     counts = district_counts(district)
-    return {"orgs": counts.orgs, "units": counts.units, "members": counts.members}
+    with in_district(district):
+        ties = ties_counts()
+    return {"orgs": counts.orgs, "units": counts.units, "members": counts.members, **ties}
 
 
 def _apply_peer_functions(database_url: str, schema: str) -> None:
@@ -126,10 +129,9 @@ def measure_all(
             for name, body in our_bodies(t).items():
                 if not wanted(name):
                     continue
-                servers = {
-                    "ours": (ours, body),
-                    "floor": (Endpoint(floor_url + name, host), floors[name]),
-                }
+                servers = {"ours": (ours, body)}
+                if name in floors:
+                    servers["floor"] = (Endpoint(floor_url + name, host), floors[name])
                 if name in peer_bodies:
                     servers["peer"] = (peer_endpoint, peer_bodies[name])
                 before = len(results.rows)

@@ -52,6 +52,21 @@ query Nodes($ids: [ID!]!) {
   nodes(ids: $ids) { ... on Member { id name gender birthDate joinedOn category } }
 }"""
 
+GRAPH_FIELDS = """
+    nodes { id kind name orgKind unitKind communityName streetName hops }
+    edges { id type source target startsOn endsOn hoursForward hoursBack }
+    truncated"""
+
+COBUILDING_GRAPH = f"""
+query CoBuildingGraph {{
+  coBuildingGraph {{ {GRAPH_FIELDS} }}
+}}"""
+
+COBUILDING_NEIGHBOURS = f"""
+query CoBuildingNeighbours($node: ID!) {{
+  coBuildingNeighbours(node: $node, hops: 2) {{ {GRAPH_FIELDS} }}
+}}"""
+
 
 def our_bodies(t: Targets) -> dict[str, dict[str, Any]]:
     """Operation name -> GraphQL request body for our district endpoint."""
@@ -78,5 +93,12 @@ def our_bodies(t: Targets) -> dict[str, dict[str, Any]]:
             },
         },
         "node": {"query": NODE, "variables": {"id": gid(t.member_pk, "Member")}},
+        # The co-building network: a frontend draws the whole district's, and a community's
+        # neighbourhood two hops out (no floor or peer: there is no like-for-like to compare).
+        "cobuilding_graph": {"query": COBUILDING_GRAPH, "variables": {}},
+        "cobuilding_neighbours": {
+            "query": COBUILDING_NEIGHBOURS,
+            "variables": {"node": gid(t.community_pk)},
+        },
         "nodes": {"query": NODES, "variables": {"ids": [gid(pk, "Member") for pk in t.member_pks]}},
     }

@@ -14,8 +14,10 @@ from backend.accounts.graphql import (
     PlatformAccountsQuery,
 )
 from backend.accounts.tokens_graphql import TokensMutation, TokensQuery
+from backend.activities import graphql as activities_graphql
 from backend.audit.graphql import AuditQuery
 from backend.campaigns import graphql as campaigns_graphql
+from backend.cobuilding import graphql as cobuilding_graphql
 from backend.common.graphql.cost import QueryLimits
 from backend.common.graphql.extensions import (
     MaskUnexpectedErrors,
@@ -23,12 +25,14 @@ from backend.common.graphql.extensions import (
     SqlQueryCounter,
 )
 from backend.common.graphql.permissions import IsDistrictUser
+from backend.councils import graphql as councils_graphql
 from backend.help_pairs import graphql as help_pairs_graphql
 from backend.in_service import graphql as in_service_graphql
 from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
 from backend.mobile import graphql as mobile_graphql
 from backend.orgs.graphql import OrgsMutation, OrgsQuery
 from backend.positions import graphql as positions_graphql
+from backend.public_affairs import graphql as public_affairs_graphql
 from backend.reemployment import graphql as reemployment_graphql
 from backend.retirees import graphql as retirees_graphql
 from backend.secondments import graphql as secondments_graphql
@@ -76,6 +80,9 @@ _MEMBER_WORK = (
     secondments_graphql,
     transfers_graphql,
 )
+# The horizontal ties: councils, co-building pairs and their graph, activities, associations.
+_HORIZONTAL = (councils_graphql, cobuilding_graphql, activities_graphql, public_affairs_graphql)
+_APPS = _MEMBER_WORK + _HORIZONTAL
 
 # No batching_config: a JSON array of operations is refused with 400 before any of them runs.
 _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)
@@ -90,7 +97,7 @@ DistrictQueryRoot = merge_types(
         OrgsQuery,
         UnitsQuery,
         MembersQuery,
-        *(query for app in _MEMBER_WORK for query in app.QUERIES),
+        *(query for app in _APPS for query in app.QUERIES),
         AuditQuery,
     ),
 )
@@ -103,7 +110,7 @@ DistrictMutationRoot = merge_types(
         UnitsMutation,
         MembersMutation,
         UnmaskMutation,
-        *(mutation for app in _MEMBER_WORK for mutation in app.MUTATIONS),
+        *(mutation for app in _APPS for mutation in app.MUTATIONS),
     ),
 )
 district_schema = strawberry.Schema(

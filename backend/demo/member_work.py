@@ -40,14 +40,18 @@ def _stream(seed: int, module: ModuleType) -> random.Random:
     return random.Random(seed * 1_000_003 + zlib.crc32(module.__name__.encode()))
 
 
-def member_work_populate(*, seed: int, today: date | None = None) -> dict[str, int]:
-    """Fill the current district's member work; returns rows created by name."""
-    today = today or date.today()
+def populate_in_order(modules: tuple[ModuleType, ...], *, seed: int, today: date) -> dict[str, int]:
+    """Run each module's `populate(rng, today)` in order; returns rows created by name."""
     created: dict[str, int] = {}
-    for module in IN_DISTRICT:
+    for module in modules:
         populate: Callable[[random.Random, date], dict[str, int]] = module.populate
         created.update(populate(_stream(seed, module), today))
     return created
+
+
+def member_work_populate(*, seed: int, today: date | None = None) -> dict[str, int]:
+    """Fill the current district's member work; returns rows created by name."""
+    return populate_in_order(IN_DISTRICT, seed=seed, today=today or date.today())
 
 
 def member_work_between(

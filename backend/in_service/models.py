@@ -227,6 +227,15 @@ class ActivityEntry(models.Model):
         blank=True,
         related_name="in_service_entries",
     )
+    # The activity the entry records the reporter's part in, when it was one.
+    activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name="活动",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="in_service_entries",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

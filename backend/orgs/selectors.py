@@ -68,7 +68,7 @@ def ancestors_json_subquery() -> Subquery:
         .order_by()
         .annotate(_one=Value(1))
         .values("_one")
-        .annotate(rows=JSONBAgg(JSONObject(**{c: F(c) for c in ORG_COLUMNS}), order=F("depth")))
+        .annotate(rows=JSONBAgg(JSONObject(**{c: F(c) for c in ORG_COLUMNS}), order_by=F("depth")))
         .values("rows")
     )
     return Subquery(rows)

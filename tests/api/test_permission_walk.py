@@ -49,6 +49,15 @@ PLAIN_TYPES: dict[str, str] = {
     " get_queryset restricts to the recipient's district admins",
     "TransferDistrict": "code and name of the platform's other districts"
     " (tenants.exchange.district_directory); no district data",
+    "CoBuildingGraph": "nodes/edges from cobuilding.graph; only nodes whose anchor org is"
+    " readable, edges with both ends visible",
+    "CoBuildingGraphNode": "an org/unit the reader may read (cobuilding.graph); community/street"
+    " only when readable",
+    "CoBuildingGraphEdge": "a pair or council membership whose both ends the reader may read",
+    "CoBuildingComponent": "components of the scoped co-building graph",
+    "CoBuildingRankingEntry": "per-node counts over the scoped co-building graph",
+    "ActivityParticipationByCategory": "per-category counts for an org subtree the reader may"
+    " read (load_org), or the district for district-wide readers; no personal data",
 }
 
 # District mutations a read-only token may call (no HasWriteScope), one line of reason each.

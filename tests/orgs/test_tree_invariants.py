@@ -266,3 +266,27 @@ def test_invariant_checker_sees_a_corrupted_path(in_alpha):
     PartyOrg.objects.filter(pk=unit_org.pk).update(path=f"{root.pk}.{unit_org.pk}")
     with pytest.raises(AssertionError):
         _check_invariants(model)
+
+
+def test_ancestors_come_in_depth_order_whatever_the_rows_physical_order(in_alpha) -> None:
+    """The breadcrumb is ordered in SQL: after an ancestor is renamed its row moves to the end of
+    the table, and a scan in physical order must not move it to the end of the breadcrumb."""
+    from django.db import connection
+
+    from backend.orgs.selectors import ancestors_json_subquery, orgs_from_json
+    from backend.orgs.services import org_create, org_update
+
+    root = PartyOrg.objects.get(parent__isnull=True)
+    street = org_create(
+        code="bc-s", name="面包屑街道", kind="street_working_committee", parent=root
+    )
+    community = org_create(
+        code="bc-c", name="面包屑社区", kind="community_committee", parent=street
+    )
+    branch = org_create(code="bc-b", name="面包屑支部", kind="compound_branch", parent=community)
+    org_update(org=street, name="面包屑街道 (改名)")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    row = PartyOrg.objects.annotate(a=ancestors_json_subquery()).get(pk=branch.pk)
+    names = [org.name for org in orgs_from_json(row.a)]
+    assert names == [root.name, "面包屑街道 (改名)", "面包屑社区"]

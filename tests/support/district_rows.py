@@ -31,6 +31,10 @@ MEMBER_WORK_APPS = (
     "help_pairs",
     "secondments",
     "transfers",
+    "councils",
+    "cobuilding",
+    "activities",
+    "public_affairs",
 )
 
 

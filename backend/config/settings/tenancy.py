@@ -34,6 +34,10 @@ TENANT_APPS = [
     "backend.help_pairs",
     "backend.secondments",
     "backend.transfers",
+    "backend.councils",
+    "backend.cobuilding",
+    "backend.activities",
+    "backend.public_affairs",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -6,6 +6,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.access.guards import access_of, check_writable
+from backend.activities.graphql_types import load_activity
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.inputs import provided
 from backend.common.graphql.permissions import DISTRICT_WRITE
@@ -135,6 +136,9 @@ class RecordInServiceActivityInput:
     kind: ActivityKind
     hours: Decimal = strawberry.field(description="0 to 24, one decimal.")
     description: str = ""
+    activity_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The Activity this records a part in (same date)."
+    )
 
 
 @strawberry.input
@@ -253,6 +257,11 @@ class InServiceMutation:
                     kind=input.kind,
                     hours=input.hours,
                     description=input.description,
+                    activity=(
+                        load_activity(info, input.activity_id, "activityId")
+                        if input.activity_id is not None
+                        else None
+                    ),
                 ),
             )
 

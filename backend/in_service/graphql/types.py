@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from backend.access.guards import access_of
 from backend.access.relations import SCOPED_MARK, ScopedRelation, mark_scoped
+from backend.activities.graphql_types import ActivityType
 from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode
 from backend.in_service import selectors
@@ -198,6 +199,11 @@ class InServiceActivityEntryType(DistrictNode):
     hours: Decimal
     description: str
     reporter: InServiceReporterType | None = strawberry_django.field(extensions=[InServiceScoped()])
+    activity: ActivityType | None = strawberry_django.field(
+        extensions=[ScopedRelation()],
+        select_related=["activity__org"],
+        description="活动 the entry records a part in; null if none or outside your scope",
+    )
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[ActivityEntry], info: Info, **kwargs: Any) -> Any:

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from backend.activities.models import Activity
 from backend.audit.changes import field_changes, snapshot
 from backend.audit.services import audit_record, audited
 from backend.common.validation import FieldError, ValidationFailed
@@ -19,7 +20,7 @@ from backend.in_service.models import (
     ReporterKind,
 )
 
-ENTRY_FIELDS = ("reporter_id", "occurred_on", "title", "kind", "hours")
+ENTRY_FIELDS = ("reporter_id", "occurred_on", "title", "kind", "hours", "activity_id")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class EntryData:
     kind: str
     hours: Decimal
     description: str = ""
+    activity: Activity | None = None
 
 
 def _entry_errors(data: EntryData) -> list[FieldError]:
@@ -55,6 +57,10 @@ def _entry_errors(data: EntryData) -> list[FieldError]:
         errors.append(FieldError("hours", "INVALID", "服务时长最多保留一位小数。"))
     if data.occurred_on > timezone.localdate():
         errors.append(FieldError("occurredOn", "IN_FUTURE", "日期不能晚于今天。"))
+    if data.activity is not None and data.activity.cancelled_on is not None:
+        errors.append(FieldError("activityId", "ALREADY_CANCELLED", "该活动已取消。"))
+    elif data.activity is not None and data.activity.occurred_on != data.occurred_on:
+        errors.append(FieldError("occurredOn", "DATE_MISMATCH", "日期须与所选活动的日期一致。"))
     return errors
 
 
@@ -86,6 +92,7 @@ def entries_record(*, reporters: Sequence[Reporter], data: EntryData) -> list[Ac
             kind=data.kind,
             hours=Decimal(data.hours),
             description=data.description.strip(),
+            activity=data.activity,
         )
         entry.save()
         audit_record(

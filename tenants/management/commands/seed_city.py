@@ -3,10 +3,13 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from backend.common.validation import ValidationFailed
 from backend.demo.cities import MAX_DISTRICTS, city_districts
 from backend.demo.generator import SIZES
+from backend.demo.ties import GRAPH, ties_counts, ties_populate
+from tenants.context import in_district
 from tenants.management.progress import progress_bar
 from tenants.models import DISTRICT_CODE_PATTERN
 from tenants.seeding import (
@@ -59,7 +62,10 @@ class Command(BaseCommand):
                 continue
             district_started = time.perf_counter()
             try:
-                with progress_bar(f"{code} {name}", enabled=options["verbosity"] > 0) as progress:
+                with (
+                    transaction.atomic(),
+                    progress_bar(f"{code} {name}", enabled=options["verbosity"] > 0) as progress,
+                ):
                     made = generated_district_create(
                         municipality=municipality,
                         code=code,
@@ -70,6 +76,12 @@ class Command(BaseCommand):
                         admin_password=options["password"],
                         progress=progress,
                     )
+                    ties_started = time.perf_counter()
+                    # The councils and pairs of the co-building graph the benchmark measures.
+                    with in_district(made.provisioned.district):
+                        ties = ties_populate(seed=options["seed"] + number, modules=GRAPH)
+                        alive = ties_counts()
+                    ties_seconds = time.perf_counter() - ties_started
             except ValidationFailed as exc:
                 errors = "\n".join(f"{e.field}: {e.message}" for e in exc.errors)
                 raise CommandError(f"{code}: {errors}") from exc
@@ -81,6 +93,11 @@ class Command(BaseCommand):
                 f"{report.members} members in {time.perf_counter() - district_started:.1f} s "
                 f"(provisioning {made.provisioned.seconds:.1f} s, planning "
                 f"{report.planning_seconds:.1f} s, insert {report.insert_seconds:.1f} s)"
+            )
+            self.stdout.write(
+                f"    co-building graph in {ties_seconds:.1f} s: "
+                + ", ".join(f"{count:,} {label}" for label, count in alive.items())
+                + f" ({sum(ties.values()):,} rows)"
             )
         self.stdout.write(
             f"{created} of {count} districts created in {time.perf_counter() - started:.1f} s."

@@ -13,6 +13,7 @@ from backend.accounts.services import platform_user_create, user_create
 from backend.common.validation import ValidationFailed
 from backend.demo.generator import SIZES
 from backend.demo.member_work import member_work_between, member_work_populate
+from backend.demo.ties import ties_populate
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg, PartyOrgKind
 from backend.orgs.rules import COMMUNITY_KINDS
@@ -94,6 +95,7 @@ class Command(BaseCommand):
                     with in_district(made.provisioned.district):
                         scoped = _scoped_users_create(password)
                         work = member_work_populate(seed=seed)
+                        work.update(ties_populate(seed=seed))
                 created += 1
                 districts_created += 1
                 report = made.report
@@ -106,7 +108,8 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"    scoped users: {scoped}")
                 self.stdout.write(
-                    "    member work: " + ", ".join(f"{k} {v}" for k, v in work.items() if v)
+                    "    member work and ties: "
+                    + ", ".join(f"{k} {v}" for k, v in work.items() if v)
                 )
                 self._breakdown(made.provisioned.district)
         except ValidationFailed as exc:

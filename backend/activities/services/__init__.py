@@ -1,0 +1,1 @@
+"""Writes of activities (activity.py, participants.py) and volunteer teams (teams.py)."""
