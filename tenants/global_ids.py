@@ -5,8 +5,9 @@ from tenants.context import current_scope_code
 SEPARATOR = "."
 
 
-def encode_node_id(pk: int) -> str:
-    return f"{current_scope_code()}{SEPARATOR}{pk}"
+def encode_node_id(pk: int, *, scope: str | None = None) -> str:
+    """`scope`: the active district's code, when the caller has already read it (many IDs)."""
+    return f"{scope if scope is not None else current_scope_code()}{SEPARATOR}{pk}"
 
 
 def decode_node_id(node_id: str) -> int | None:
