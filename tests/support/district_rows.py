@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 
 from backend.members.models import Member
 from backend.orgs.models import PartyOrg
@@ -87,6 +88,21 @@ def district_rows(code: str) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for name, model in _models().items()
         }
+
+
+def district_fingerprints(code: str) -> dict[str, str]:
+    """Per work table (_models), a digest of every column of every row in primary-key order, all
+    read by one statement: what district_rows compares, at a fraction of its cost."""
+    quote = connection.ops.quote_name
+    # Table and column names come from the models, never from input.
+    parts = [
+        f"SELECT '{name}', md5(coalesce(string_agg(t::text, ',' ORDER BY "  # noqa: S608
+        f"t.{quote(model._meta.pk.column)}), '')) FROM {quote(model._meta.db_table)} t"
+        for name, model in _models().items()
+    ]
+    with in_district(code), connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return dict(cursor.fetchall())
 
 
 def masked_id_number(value: str) -> str:
