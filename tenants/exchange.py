@@ -82,9 +82,17 @@ def dispatch_send(
     )
 
 
-def inbox(kind: DispatchKind) -> QuerySet[Dispatch]:
-    """What other districts sent to this one, newest first."""
-    return Dispatch.objects.filter(recipient=_here(), kind=kind).select_related("sender")
+def inbox(kind: DispatchKind, base: QuerySet[Dispatch] | None = None) -> QuerySet[Dispatch]:
+    """What other districts sent to this one, newest first (`base`: a queryset to narrow, e.g. a
+    GraphQL type's)."""
+    base = Dispatch.objects.all() if base is None else base
+    return base.filter(recipient=_here(), kind=kind).select_related("sender")
+
+
+def sender_identity() -> tuple[str, str]:
+    """This district's code and name, as a payload or a letter number names its sender."""
+    here = _here()
+    return here.code, here.name
 
 
 def outbox(kind: DispatchKind) -> QuerySet[Dispatch]:

@@ -17,7 +17,7 @@ from backend.in_service.models import (
 )
 from backend.members.models import Member, MemberCategory
 from backend.orgs.models import PartyOrg
-from tenants.context import current_district
+from tenants.exchange import inbox
 from tenants.models import Dispatch, DispatchKind
 
 
@@ -169,11 +169,7 @@ def platform_inbox(access: Access, base: QuerySet[Dispatch] | None = None) -> Qu
     """Feedback cards delivered to this district, each matched by the keyed hash in its payload
     to our own member (`matched_member_id`); readers see the cards of members in their scope,
     district administrators also those that match nobody."""
-    district = current_district()
-    if district is None:
-        return Dispatch.objects.none()
-    base = Dispatch.objects.all() if base is None else base
-    qs = base.filter(recipient=district, kind=DispatchKind.FEEDBACK_CARD).annotate(
+    qs = inbox(DispatchKind.FEEDBACK_CARD, base).annotate(
         id_number_hash=KT("payload__id_number_hash")
     )
     member = _member_by_hash()

@@ -47,7 +47,6 @@ from backend.transfers.services import (
     transfer_out_create,
     valid_days_errors,
 )
-from tenants.context import current_district
 from tenants.exchange import (
     dispatch_answer,
     dispatch_payload_replace,
@@ -56,6 +55,7 @@ from tenants.exchange import (
     inbox,
     on_answer,
     platform_district,
+    sender_identity,
 )
 from tenants.models import Dispatch, DispatchKind, DispatchState
 
@@ -83,8 +83,7 @@ def _history(member: Member, here_name: str) -> list[dict[str, Any]]:
 
 def transfer_payload(member: Member, transfer: RelationTransfer) -> dict[str, Any]:
     """What crosses to the other district: personal data only as ciphertext, hash and mask."""
-    district = current_district()
-    here_name = district.name if district else ""
+    here_code, here_name = sender_identity()
     return {
         "version": PAYLOAD_VERSION,
         "member": {
@@ -103,7 +102,7 @@ def transfer_payload(member: Member, transfer: RelationTransfer) -> dict[str, An
             "phone_masked": member.phone_masked,
         },
         "from_org": {"name": transfer.from_org_name, "code": transfer.from_org_code},
-        "from_district": {"code": district.code if district else "", "name": here_name},
+        "from_district": {"code": here_code, "name": here_name},
         "requested_org_code": transfer.requested_org_code,
         "reason": transfer.reason,
         "note": transfer.note,

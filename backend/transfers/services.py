@@ -28,7 +28,7 @@ from backend.transfers.models import (
     TransferScope,
     TransferStatus,
 )
-from tenants.context import current_district
+from tenants.exchange import sender_identity
 
 NOTE_MAX = 500
 ORG_NAME_MAX = 200
@@ -108,8 +108,8 @@ def valid_days_errors(valid_days: int) -> list[FieldError]:
 
 def next_letter_number(on: date) -> str:
     """介绍信编号 <district code>-<year>-<serial>: serials count up per year in this district."""
-    district = current_district()
-    prefix = f"{(district.code if district else 'X').upper()}-{on.year}-"
+    code, _ = sender_identity()
+    prefix = f"{code.upper()}-{on.year}-"
     with connection.cursor() as cursor:
         # Serialise this district's issuers for the rest of the transaction, so two letters never
         # share a serial (the unique constraint would refuse the second).

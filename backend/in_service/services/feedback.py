@@ -29,8 +29,7 @@ from backend.in_service.models import (
 from backend.in_service.periods import Period, half_year_of, parse_period
 from backend.in_service.services.reporting import check_community
 from backend.orgs.models import PartyOrg
-from tenants.context import current_district
-from tenants.exchange import dispatch_send, on_answer, platform_district
+from tenants.exchange import dispatch_send, on_answer, platform_district, sender_identity
 from tenants.global_ids import encode_node_id
 from tenants.models import Dispatch, DispatchKind
 
@@ -198,7 +197,7 @@ def feedback_update(*, card: FeedbackCard, changes: dict[str, Any]) -> FeedbackC
 
 def feedback_payload(card: FeedbackCard) -> dict[str, Any]:
     """Exactly what crosses to the recipient district (PAYLOAD_KEYS), nothing else."""
-    district = current_district()
+    _, sender_name = sender_identity()
     payload = {
         "period_label": card.period_label,
         "period_start": card.period_start.isoformat(),
@@ -208,7 +207,7 @@ def feedback_payload(card: FeedbackCard) -> dict[str, Any]:
         "activity_count": card.activity_count,
         "service_hours": str(card.service_hours),
         "community_name": card.reporter.community.name,
-        "sender_district_name": district.name if district else "",
+        "sender_district_name": sender_name,
         "issued_on": card.issued_on.isoformat(),
         "id_number_hash": card.reporter.id_number_hash,
     }
