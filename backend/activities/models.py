@@ -1,21 +1,15 @@
 from decimal import Decimal
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
+
+from backend.common.periods import DateSpan
 
 MAX_HOURS = Decimal("999.9")
 # A member's hours at one activity, which takes place on one day.
 MAX_PARTICIPANT_HOURS = Decimal(24)
-
-
-class DateRangeInclusive(Func):
-    """daterange(start, end, '[]'); a null end runs on (still in the team)."""
-
-    function = "daterange"
-    template = "%(function)s(%(expressions)s, '[]')"
-    output_field = DateRangeField()
 
 
 class VolunteerTeam(models.Model):
@@ -111,7 +105,7 @@ class VolunteerTeamMembership(models.Model):
                 expressions=[
                     ("team", RangeOperators.EQUAL),
                     ("member", RangeOperators.EQUAL),
-                    (DateRangeInclusive("joined_on", "left_on"), RangeOperators.OVERLAPS),
+                    (DateSpan("joined_on", "left_on"), RangeOperators.OVERLAPS),
                 ],
             ),
         ]

@@ -2,19 +2,11 @@
 units, and their meetings with resolutions and follow-up items."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 
-
-class DateSpan(Func):
-    """[joined, left) as a daterange: a member may rejoin on the day it left."""
-
-    function = "DATERANGE"
-    output_field = DateRangeField()
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(start), F(end), models.Value("[)"))
+from backend.common.periods import DateSpan
 
 
 class CouncilKind(models.TextChoices):
@@ -150,7 +142,7 @@ class CouncilMembership(models.Model):
                 expressions=[
                     ("council", RangeOperators.EQUAL),
                     ("org", RangeOperators.EQUAL),
-                    (DateSpan("joined_on", "left_on"), RangeOperators.OVERLAPS),
+                    (DateSpan("joined_on", "left_on", "[)"), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(org__isnull=False),
             ),
@@ -159,7 +151,7 @@ class CouncilMembership(models.Model):
                 expressions=[
                     ("council", RangeOperators.EQUAL),
                     ("unit", RangeOperators.EQUAL),
-                    (DateSpan("joined_on", "left_on"), RangeOperators.OVERLAPS),
+                    (DateSpan("joined_on", "left_on", "[)"), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(unit__isnull=False),
             ),

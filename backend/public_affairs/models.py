@@ -3,21 +3,12 @@
 follow-up items (督办事项). Everything is anchored at the community for scope."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 
+from backend.common.periods import DateSpan
 from backend.members.identity import SealedPhone
-
-
-class DateSpan(Func):
-    """[start, end] as a daterange; an open end (NULL) runs on forever."""
-
-    function = "DATERANGE"
-    output_field = DateRangeField()
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(start), F(end), models.Value("[]"))
 
 
 class WorkArea(models.TextChoices):

@@ -1,19 +1,11 @@
 """Retired members (离退休党员): the Party-member home, building roles and interest teams."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 
-
-class DateSpan(Func):
-    """[start, end] as a daterange; an open end (NULL) runs on forever."""
-
-    function = "DATERANGE"
-    output_field = DateRangeField()
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(start), F(end), models.Value("[]"))
+from backend.common.periods import DateSpan
 
 
 class HomeMembership(models.Model):

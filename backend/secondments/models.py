@@ -1,15 +1,9 @@
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import Func, Q
+from django.db.models import Q
 
-
-class DateRangeInclusive(Func):
-    """daterange(start, end, '[]'); a null end is open-ended (the secondment is still running)."""
-
-    function = "daterange"
-    template = "%(function)s(%(expressions)s, '[]')"
-    output_field = DateRangeField()
+from backend.common.periods import DateSpan
 
 
 class Secondment(models.Model):
@@ -78,7 +72,7 @@ class Secondment(models.Model):
                 name="secondments_no_overlap_per_cadre",
                 expressions=[
                     ("cadre", RangeOperators.EQUAL),
-                    (DateRangeInclusive("started_on", "ended_on"), RangeOperators.OVERLAPS),
+                    (DateSpan("started_on", "ended_on"), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(cadre__isnull=False),
             ),
