@@ -3,16 +3,18 @@
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from backend.demo.ties import ties_counts
-from bench import admin_ops, city
+from backend.metrics.periods import Period
+from bench import admin_ops, city, metrics_bench
 from bench.floor import floor_bodies
 from bench.load import Endpoint, LoadResult, run_wrk
-from bench.operations import our_bodies
+from bench.operations import municipal_bodies, our_bodies
 from bench.servers import our_api, peer
 from bench.targets import Targets
 from tenants.context import in_district
@@ -23,7 +25,6 @@ PEER_SQL = Path(__file__).with_name("peer") / "functions.sql"
 MUNICIPAL_QUERY = "{ districts { code name orgCount memberCount } }"
 # Operations the issue lists whose features are not built yet, and the issue that builds them.
 NOT_YET = {
-    "metric computation for a district": "issue 7 (metrics)",
     "import of 100,000 rows": "issue 8 (imports)",
 }
 
@@ -52,7 +53,13 @@ def _district_rows(district: District) -> dict[str, int]:
     counts = district_counts(district)
     with in_district(district):
         ties = ties_counts()
-    return {"orgs": counts.orgs, "units": counts.units, "members": counts.members, **ties}
+    return {
+        "orgs": counts.orgs,
+        "units": counts.units,
+        "members": counts.members,
+        **ties,
+        "activity participations": metrics_bench.participation_rows(district),
+    }
 
 
 def _apply_peer_functions(database_url: str, schema: str) -> None:
@@ -118,6 +125,19 @@ def measure_all(
         _apply_peer_functions(database_url, t.schema)
         peer_bodies = make_peer_bodies(t)
     peer_endpoint = Endpoint(f"http://127.0.0.1:{peer_port}/graphql", "localhost")
+    today = date.today()
+    month = metrics_bench.this_month(today)
+    if wanted("municipal_metric"):
+        # Every district publishes this month's totals (a recompute where it has not yet).
+        published = metrics_bench.districts_publish(districts, month)
+        if published:
+            results.once.append(
+                (
+                    f"recompute and publish {month.label} in {len(published)} districts",
+                    f"{sum(published.values()):.1f} s (median "
+                    f"{admin_ops.median(list(published.values())):.1f} s a district)",
+                )
+            )
 
     with our_api(database_url=database_url, port=our_port, production_env=production_env):
         with (
@@ -158,6 +178,14 @@ def measure_all(
                     ),
                 },
             )
+        for name, body in municipal_bodies(month.label).items():
+            if wanted(name):
+                analyst = Endpoint(
+                    f"http://127.0.0.1:{our_port}/graphql/",
+                    "localhost",
+                    f"Bearer {city.analyst_token()}",
+                )
+                _load(results.rows, name, clients, seconds, {"ours": (analyst, body)})
 
     if wanted("provisioning"):
         times = admin_ops.provisioning_seconds()
@@ -175,9 +203,34 @@ def measure_all(
                 f"{total:.1f} s",
             )
         )
+    if wanted("metric_computation"):
+        results.once += _metric_computation(district, month, today)
     for name, reason in NOT_YET.items():
         results.once.append((name, f"not built yet: {reason}"))
     return results
+
+
+def _metric_computation(district: District, month: Period, today: date) -> list[tuple[str, str]]:
+    """Ours (the worker's job steps) against the floor (one SQL script), median of 3 each."""
+    floor = metrics_bench.floor_timing(district, month, today=today)
+    ours = metrics_bench.recompute_timing(district, month, today=today)
+    ratio = ours.median / floor.median
+    met = ours.median < 10 and ratio <= 1.5
+    slowest = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in ours.slowest(4))
+    runs = " / ".join(f"{seconds:.2f}" for seconds in ours.runs)
+    floor_runs = " / ".join(f"{seconds:.2f}" for seconds in floor.runs)
+    return [
+        (
+            f"metric computation for a district: every metric for every org, {month.label}"
+            " (the worker's job steps)",
+            f"median {ours.median:.2f} s ({runs} s); slowest steps: {slowest}",
+        ),
+        (
+            "… the same aggregates as one SQL script (bench/metrics_floor.py)",
+            f"median {floor.median:.2f} s ({floor_runs} s); ours / floor {ratio:.2f}× "
+            f"(target < 10 s and ≤ 1.5×: {'met' if met else 'missed'})",
+        ),
+    ]
 
 
 __all__ = ["Results", "Row", "measure_all"]

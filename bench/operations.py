@@ -67,6 +67,30 @@ query CoBuildingNeighbours($node: ID!) {{
   coBuildingNeighbours(node: $node, hops: 2) {{ {GRAPH_FIELDS} }}
 }}"""
 
+# The platform host's municipal comparison of one metric (issue 7), read from the totals each
+# district published to the public table: every district's figure, its rank, the total.
+MUNICIPAL_METRIC = """
+query MunicipalMetric($metric: String!, $period: String!) {
+  municipalMetric(metric: $metric, period: $period) {
+    metric { code nameZh unitSymbol scale }
+    breakdown
+    period { label start end }
+    districts { code name reported suppressed numerator denominator value rank asOf computedAt }
+    total { reportingDistricts suppressed numerator denominator value asOf computedAt }
+    threshold
+  }
+}"""
+
+
+def municipal_bodies(period_label: str) -> dict[str, dict[str, Any]]:
+    """Operation name -> GraphQL request body for the platform host (an analyst's token)."""
+    return {
+        "municipal_metric": {
+            "query": MUNICIPAL_METRIC,
+            "variables": {"metric": "participation_rate", "period": period_label},
+        }
+    }
+
 
 def our_bodies(t: Targets) -> dict[str, dict[str, Any]]:
     """Operation name -> GraphQL request body for our district endpoint."""

@@ -113,3 +113,38 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sender_id}→{self.recipient_id}"
+
+
+class DistrictMetric(models.Model):
+    """区级指标: one district's total numerator and denominator for a metric, breakdown and
+    period, written by the district's metric job (backend.metrics.publish). The municipal API
+    reads only this table: sums and ratios of counts, never a person."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="metrics")
+    metric = models.CharField("指标", max_length=40)
+    breakdown = models.CharField("分类", max_length=40, blank=True, default="")
+    period_kind = models.CharField("期间类型", max_length=10)
+    period_start = models.DateField("期初")
+    period_end = models.DateField("期末")
+    as_of = models.DateField("统计截止日")
+    numerator = models.DecimalField("分子", max_digits=16, decimal_places=2)
+    denominator = models.DecimalField("分母", max_digits=16, decimal_places=2)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "区级指标"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "breakdown", "period_kind", "period_start", "district"],
+                name="tenants_districtmetric_natural_key",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["district", "metric", "breakdown", "period_kind", "period_start"],
+                name="tenants_districtmetric_trend",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.metric}/{self.breakdown or 'all'} {self.period_start}"

@@ -9,7 +9,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django_tenants.clone import CloneSchema
-from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from django_tenants.utils import (
+    get_public_schema_name,
+    quote_schema_name,
+    schema_context,
+    schema_exists,
+)
 
 from backend.common.validation import FieldError, ValidationFailed
 from tenants.database_roles import secure_schemas
@@ -110,6 +115,7 @@ def district_create(
             )
             Domain.objects.create(domain=host, tenant=district, is_primary=True)
             CloneSchema().clone_schema(template.schema_name, district.schema_name, "DATA")
+            _storage_options_copy(template.schema_name, district.schema_name)
             with schema_context(district.schema_name):
                 admin = user_create(
                     username=admin_username, password=admin_password, is_district_admin=True
@@ -129,3 +135,23 @@ def district_create(
         admin_username=admin_username,
         seconds=time.perf_counter() - started,
     )
+
+
+def _storage_options_copy(source: str, target: str) -> None:
+    """The clone creates tables with CREATE TABLE … LIKE, which leaves storage parameters behind
+    (e.g. metrics_metricsnapshot's fillfactor, set by its migration): copy them table by table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, array_to_string(c.reloptions, ', ')
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = %s AND c.relkind = 'r' AND c.reloptions IS NOT NULL
+            """,
+            [source],
+        )
+        for table, options in cursor.fetchall():
+            # Names and options come from the catalogue of our own template schema.
+            cursor.execute(
+                f"ALTER TABLE {quote_schema_name(target)}.{connection.ops.quote_name(table)}"
+                f" SET ({options})"
+            )

@@ -55,7 +55,12 @@ class AnySchemaTask(TenantTask):
     schema_scope = "any"
 
 
-def send_to_every_schema(task: TenantTask, *, include_platform: bool) -> list[str]:
+def send_to_every_schema(
+    task: TenantTask,
+    *,
+    include_platform: bool,
+    kwargs: dict[str, Any] | None = None,
+) -> list[str]:
     """Enqueue `task` once per serving district (and the public schema if asked), each message
     stamped with its schema, after the current transaction commits; returns the schemas.
 
@@ -68,6 +73,8 @@ def send_to_every_schema(task: TenantTask, *, include_platform: bool) -> list[st
     schemas += list(District.objects.serving().values_list("schema_name", flat=True))
     for schema_name in schemas:
         transaction.on_commit(
-            functools.partial(task.apply_async, headers={"_schema_name": schema_name})
+            functools.partial(
+                task.apply_async, kwargs=kwargs or {}, headers={"_schema_name": schema_name}
+            )
         )
     return schemas

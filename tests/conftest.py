@@ -11,6 +11,7 @@ from django.db import connection
 
 from tenants.context import in_district, in_platform
 from tenants.provisioning import district_create, municipality_ensure, platform_ensure
+from tests.support.broker import remove_private_broker, use_private_broker
 from tests.support.graphql_client import GraphQLClient
 from tests.support.member_work import seed_member_work
 from tests.support.seed import PASSWORD, SeededDistrict, seed_district
@@ -28,6 +29,7 @@ def django_db_setup(
 
     from backend.accounts.services import platform_user_create
 
+    broker = use_private_broker()
     with django_db_blocker.unblock():
         databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
         assert connection.settings_dict["NAME"] == settings.DATABASES["default"]["TEST"]["NAME"]
@@ -52,6 +54,7 @@ def django_db_setup(
     with django_db_blocker.unblock():
         cast(Any, connection).set_schema_to_public()
         teardown_databases(databases, verbosity=0)
+    remove_private_broker(broker)
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from backend.councils import graphql as councils_graphql
 from backend.help_pairs import graphql as help_pairs_graphql
 from backend.in_service import graphql as in_service_graphql
 from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
+from backend.metrics import graphql as metrics_graphql
 from backend.mobile import graphql as mobile_graphql
 from backend.orgs.graphql import OrgsMutation, OrgsQuery
 from backend.positions import graphql as positions_graphql
@@ -82,7 +83,7 @@ _MEMBER_WORK = (
 )
 # The horizontal ties: councils, co-building pairs and their graph, activities, associations.
 _HORIZONTAL = (councils_graphql, cobuilding_graphql, activities_graphql, public_affairs_graphql)
-_APPS = _MEMBER_WORK + _HORIZONTAL
+_APPS = (*_MEMBER_WORK, *_HORIZONTAL, metrics_graphql)
 
 # No batching_config: a JSON array of operations is refused with 400 before any of them runs.
 _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)

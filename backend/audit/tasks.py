@@ -1,6 +1,6 @@
 """The nightly purge of expired audit entries.
 
-`purge_expired_entries_everywhere` (scheduled in settings.audit.CELERY_BEAT_SCHEDULE) sends one
+`purge_expired_entries_everywhere` (scheduled in settings.audit.AUDIT_BEAT_SCHEDULE) sends one
 `purge_expired_entries` per serving district, stamped with that district's schema, and one for
 the public schema (the platform's sign-ins). tenant-schemas-celery runs each in the schema it is
 stamped with, so the purge itself is written for one schema. The purge is an AnySchemaTask (its

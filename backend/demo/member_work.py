@@ -1,6 +1,7 @@
 """The demo's member work: a year or two of reporting, cards, mobile-member groups, re-employment,
-retirees' homes and roles, help pairs, secondments and relation transfers, on top of a generated
-district (backend.demo.generator), and the deliveries between demo districts.
+retirees' homes and roles, help pairs, secondments, units' instructors and liaisons, and relation
+transfers, on top of a generated district (backend.demo.generator), and the deliveries between
+demo districts.
 
 Each app writes its own histories (`<app>.demo.populate`); this module only decides the order and
 gives each app its own random stream, so adding one app's demo does not change another's.
@@ -20,6 +21,7 @@ from backend.reemployment import demo as reemployment
 from backend.retirees import demo as retirees
 from backend.secondments import demo as secondments
 from backend.transfers import demo as transfers
+from backend.units import demo as units
 
 # Homes and stations first (retirees, reemployment create the positions they need), then the
 # positions demo fills in the other kinds; transfers last, since they move members between orgs.
@@ -31,6 +33,7 @@ IN_DISTRICT: tuple[ModuleType, ...] = (
     help_pairs,
     positions,
     secondments,
+    units,
     transfers,
 )
 BETWEEN_DISTRICTS: tuple[ModuleType, ...] = (in_service, transfers)

@@ -76,6 +76,7 @@ def plan_units(plan: DistrictPlan) -> None:
             employee_count=employees,
             party_member_count=party_members,
             party_org_status=status,
+            locality=community,  # 属地: the community whose area the unit sits in
         )
         plan.units.append(UnitPlan(unit=unit, street=street, community=community))
 

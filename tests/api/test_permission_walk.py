@@ -41,6 +41,12 @@ PLAIN_TYPES: dict[str, str] = {
     "District": "the host's own district; rootOrg passes through visible_org (null out of scope)",
     "MemberCounts": "numbers for a PartyOrg that PartyOrgType.get_queryset already let through",
     "DistrictSummary": "platform-only per-district totals, no personal data, IsMunicipalReader",
+    "MetricDefinition": "static text from backend/metrics/definitions.py, the same for everyone",
+    "MetricPeriod": "a period's label and dates, no data",
+    "MunicipalDistrictFigure": "platform-only district totals with small counts suppressed, "
+    "IsMunicipalReader",
+    "MunicipalMetricTotal": "the municipal sum over districts, suppressed when small",
+    "MunicipalMetric": "wraps MunicipalDistrictFigure and MunicipalMetricTotal",
     "InServicePrintableCard": "built from an InServiceFeedbackCard its get_queryset let through;"
     " ID number masked",
     "InServiceCardLine": "a line of an InServicePrintableCard",

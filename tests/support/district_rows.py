@@ -36,6 +36,8 @@ MEMBER_WORK_APPS = (
     "cobuilding",
     "activities",
     "public_affairs",
+    "jobs",
+    "metrics",
 )
 
 

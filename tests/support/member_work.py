@@ -24,6 +24,8 @@ APPS = (
     "cobuilding",
     "activities",
     "public_affairs",
+    "metrics",
+    "units",
 )
 
 

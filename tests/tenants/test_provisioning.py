@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django_tenants.utils import schema_exists
 
 from backend.accounts.models import User
@@ -91,3 +92,24 @@ def test_create_district_command_reports_errors_as_command_errors() -> None:
             "--password",
             "Another-pass-2024",
         )
+
+
+@pytest.mark.django_db
+def test_a_cloned_district_keeps_the_templates_storage_parameters() -> None:
+    """CREATE TABLE … LIKE drops them; provisioning copies them (the snapshot table's fillfactor
+    lets recomputes update in place)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT n.nspname, c.reloptions FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = 'metrics_metricsnapshot'
+              AND n.nspname IN ('district_template', 'district_alpha', 'district_beta')
+            """
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "district_template": ["fillfactor=50"],
+        "district_alpha": ["fillfactor=50"],
+        "district_beta": ["fillfactor=50"],
+    }

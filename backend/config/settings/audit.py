@@ -17,10 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 from backend.config.env import env_int
 
 __all__ = [
+    "AUDIT_BEAT_SCHEDULE",
     "AUDIT_MIN_RETENTION_DAYS",
     "AUDIT_RETENTION_DAYS",
     "AUDIT_TRUSTED_PROXY_COUNT",
-    "CELERY_BEAT_SCHEDULE",
 ]
 
 # Also in backend.audit.models.MIN_RETENTION_DAYS and the database trigger; settings cannot import
@@ -45,7 +45,7 @@ AUDIT_TRUSTED_PROXY_COUNT = env_int("DANGJIAN_TRUSTED_PROXY_COUNT", 0)
 if AUDIT_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("DANGJIAN_TRUSTED_PROXY_COUNT must be 0 or more.")
 
-CELERY_BEAT_SCHEDULE = {
+AUDIT_BEAT_SCHEDULE = {
     # One purge per district and one for the public schema (audit.tasks), every night.
     "audit-purge-expired-entries": {
         "task": "audit.purge_expired_entries_everywhere",

@@ -1,19 +1,23 @@
-from backend.config.env import env, env_int
-from backend.config.settings.base import VAR_DIR
+from pathlib import Path
 
-# Without a broker URL the demo uses kombu's filesystem transport, so `make run` needs no server.
+from backend.config.env import env, env_int
+from backend.config.settings.audit import AUDIT_BEAT_SCHEDULE
+from backend.config.settings.base import VAR_DIR
+from backend.config.settings.metrics import METRICS_BEAT_SCHEDULE
+
+# Without a broker URL the demo uses kombu's filesystem transport, so `make run` needs no server;
+# its folders live under CELERY_FILESYSTEM_DIR (default var/).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery-queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    for _folder in ("celery-processed", "celery-control"):
-        (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    _base = Path(env("CELERY_FILESYSTEM_DIR", str(VAR_DIR)))
+    for _folder in ("celery-queue", "celery-processed", "celery-control"):
+        (_base / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery-processed"),
-        "control_folder": str(VAR_DIR / "celery-control"),
+        "data_folder_in": str(_base / "celery-queue"),
+        "data_folder_out": str(_base / "celery-queue"),
+        "processed_folder": str(_base / "celery-processed"),
+        "control_folder": str(_base / "celery-control"),
         "store_processed": False,
     }
 else:
@@ -26,3 +30,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Each concern keeps its own schedule (settings.audit, settings.metrics); beat runs them all.
+CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT_SCHEDULE, **METRICS_BEAT_SCHEDULE}

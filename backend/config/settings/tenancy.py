@@ -11,6 +11,7 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "backend.accounts",
     "backend.audit",
+    "backend.jobs",
     "strawberry_django",
     "backend.api",
 ]
@@ -38,6 +39,8 @@ TENANT_APPS = [
     "backend.cobuilding",
     "backend.activities",
     "backend.public_affairs",
+    "backend.jobs",
+    "backend.metrics",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,17 +1,21 @@
 import re
 import time
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from backend.activities import demo as activities
+from backend.activities.models import ActivityParticipation
 from backend.common.validation import ValidationFailed
 from backend.demo.cities import MAX_DISTRICTS, city_districts
 from backend.demo.generator import SIZES
+from backend.demo.member_work import IN_DISTRICT, populate_in_order
 from backend.demo.ties import GRAPH, ties_counts, ties_populate
 from tenants.context import in_district
 from tenants.management.progress import progress_bar
-from tenants.models import DISTRICT_CODE_PATTERN
+from tenants.models import DISTRICT_CODE_PATTERN, District
 from tenants.seeding import (
     ADMIN_USERNAME,
     DEFAULT_PASSWORD,
@@ -28,7 +32,8 @@ class Command(BaseCommand):
     help = (
         "Create a city of generated districts for benchmarks: <prefix>01 … <prefix>NN in 上海市, "
         "each with an admin and a SIZE district's orgs, units and members (seed SEED + number). "
-        "Idempotent: districts that already exist are left alone."
+        "Idempotent: districts that already exist are left alone, except that the first "
+        "--metric-inputs districts get the metrics' inputs if they do not have them yet."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +45,14 @@ class Command(BaseCommand):
             "--password",
             default=DEFAULT_PASSWORD,
             help=f"password of every district's {ADMIN_USERNAME} (default {DEFAULT_PASSWORD})",
+        )
+        parser.add_argument(
+            "--metric-inputs",
+            type=int,
+            default=0,
+            help="the first N districts also get what the metrics count: the member work "
+            "(in-service reports, mobile groups, re-employment, positions, instructors, "
+            "transfers) and a year of activities (~10 participations per member)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,6 +72,8 @@ class Command(BaseCommand):
                     f"{existing.name} ({code}) already exists, left unchanged: {counts.orgs} "
                     f"orgs, {counts.units} units, {counts.members} members"
                 )
+                if number <= options["metric_inputs"]:
+                    self._metric_inputs(existing, code, options["seed"] + number)
                 continue
             district_started = time.perf_counter()
             try:
@@ -99,6 +114,33 @@ class Command(BaseCommand):
                 + ", ".join(f"{count:,} {label}" for label, count in alive.items())
                 + f" ({sum(ties.values()):,} rows)"
             )
+            if number <= options["metric_inputs"]:
+                self._metric_inputs(made.provisioned.district, code, options["seed"] + number)
         self.stdout.write(
             f"{created} of {count} districts created in {time.perf_counter() - started:.1f} s."
+        )
+
+    def _metric_inputs(self, district: District, code: str, seed: int) -> None:
+        """The metrics' inputs, in one transaction of their own (a district keeps its orgs and
+        members if this fails, and a rerun fills them in); skipped when the activities, written
+        last, are there. Each app's populator is timed."""
+        today = date.today()
+        with in_district(district):
+            if ActivityParticipation.objects.exists():
+                return
+            started = time.perf_counter()
+            created: dict[str, int] = {}
+            seconds: dict[str, float] = {}
+            with transaction.atomic():
+                # The member work's order, then the activities (as seed_demo does).
+                for module in (*IN_DISTRICT, activities):
+                    began = time.perf_counter()
+                    created.update(populate_in_order((module,), seed=seed, today=today))
+                    seconds[module.__name__.split(".")[1]] = time.perf_counter() - began
+        slowest = sorted(seconds.items(), key=lambda item: -item[1])[:4]
+        self.stdout.write(
+            f"    {code} metric inputs in {time.perf_counter() - started:.1f} s ("
+            + ", ".join(f"{app} {s:.1f} s" for app, s in slowest)
+            + "): "
+            + ", ".join(f"{count:,} {label}" for label, count in created.items() if count)
         )

@@ -3,6 +3,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -116,6 +117,14 @@ class Command(BaseCommand):
             raise CommandError("\n".join(f"{e.field}: {e.message}" for e in exc.errors)) from exc
         if districts_created == len(DISTRICTS):
             self._deliveries_create()
+        if districts_created:
+            # A year of monthly history for the trends and the municipal comparison; the
+            # worker's nightly run keeps the current periods up to date from here on.
+            call_command(
+                "compute_metrics",
+                *[f"--district={code}" for code, *_ in DISTRICTS],
+                stdout=self.stdout,
+            )
         if created == 0:
             self.stdout.write("The demo already exists; nothing was changed.")
 
