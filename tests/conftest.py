@@ -12,6 +12,11 @@ from django.db import connection
 from tenants.context import in_district, in_platform
 from tenants.provisioning import district_create, municipality_ensure, platform_ensure
 from tests.support.broker import remove_private_broker, use_private_broker
+from tests.support.catalogs import (
+    catalog_vacuum_start,
+    catalog_vacuum_stop,
+    catalogs_vacuum_if_bloated,
+)
 from tests.support.graphql_client import GraphQLClient
 from tests.support.member_work import seed_member_work
 from tests.support.seed import PASSWORD, SeededDistrict, seed_district
@@ -33,6 +38,7 @@ def django_db_setup(
     with django_db_blocker.unblock():
         databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
         assert connection.settings_dict["NAME"] == settings.DATABASES["default"]["TEST"]["NAME"]
+        catalog_vacuum_start()
         platform_ensure()
         municipality = municipality_ensure(code="testcity", name="测试市")
         seeded = {}
@@ -51,10 +57,20 @@ def django_db_setup(
             platform_user_create(username="operator", password=PASSWORD, role="platform_operator")
             platform_user_create(username="analyst", password=PASSWORD, role="municipal_analyst")
     yield seeded
+    catalog_vacuum_stop()
     with django_db_blocker.unblock():
         cast(Any, connection).set_schema_to_public()
         teardown_databases(databases, verbosity=0)
     remove_private_broker(broker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After every fixture of the test is torn down, so after the rollback that leaves the dead
+    catalog rows and releases the locks a VACUUM would wait for."""
+    result = yield
+    catalogs_vacuum_if_bloated()
+    return result
 
 
 @pytest.fixture(scope="session")
