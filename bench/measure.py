@@ -11,7 +11,7 @@ import psycopg
 
 from backend.demo.ties import ties_counts
 from backend.metrics.periods import Period
-from bench import admin_ops, city, metrics_bench
+from bench import admin_ops, city, import_bench, metrics_bench
 from bench.floor import floor_bodies
 from bench.load import Endpoint, LoadResult, run_wrk
 from bench.operations import municipal_bodies, our_bodies
@@ -24,9 +24,7 @@ from tenants.seeding import district_counts
 PEER_SQL = Path(__file__).with_name("peer") / "functions.sql"
 MUNICIPAL_QUERY = "{ districts { code name orgCount memberCount } }"
 # Operations the issue lists whose features are not built yet, and the issue that builds them.
-NOT_YET = {
-    "import of 100,000 rows": "issue 8 (imports)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 @dataclass
@@ -205,6 +203,12 @@ def measure_all(
         )
     if wanted("metric_computation"):
         results.once += _metric_computation(district, month, today)
+    if wanted("import"):
+        report = import_bench.measure()
+        results.once.append(("import of 100,000 member rows (xlsx)", import_bench.summary(report)))
+        results.once.append(
+            ("export of those 100,000 members", import_bench.export_summary(report))
+        )
     for name, reason in NOT_YET.items():
         results.once.append((name, f"not built yet: {reason}"))
     return results

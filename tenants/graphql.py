@@ -11,7 +11,7 @@ from django.db import transaction
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.common.graphql.errors import UserError, mutation_payload, user_errors
+from backend.common.graphql.errors import UserError, user_errors
 from backend.common.graphql.node import node_pk
 from backend.common.graphql.permissions import (
     HasWriteScope,
@@ -20,7 +20,7 @@ from backend.common.graphql.permissions import (
     IsPlatformOperator,
 )
 from backend.common.validation import ValidationFailed
-from backend.jobs.graphql import JobType
+from backend.jobs.graphql import JobPayload, JobType, job_payload
 from backend.jobs.models import Job
 from backend.metrics.definitions import MetricDefinition
 from backend.metrics.graphql_arguments import (
@@ -273,10 +273,17 @@ class MunicipalQuery:
         description="A municipal refresh job by ID, to poll; null for any other ID.",
     )
     def municipal_job(self, id: relay.GlobalID) -> JobType | None:
+        # The platform's own rule, not JobType's district one: every municipal reader sees every
+        # refresh job. A job, not a queryset, so JobType.get_queryset does not run here.
         pk = node_pk(id, Job)
         if pk is None:
             return None
         return Job.objects.filter(pk=pk, kind=MUNICIPAL_REFRESH).first()  # type: ignore[return-value]
+
+
+@strawberry.type(name="RefreshMunicipalMetricsPayload")
+class RefreshMunicipalMetricsPayload(JobPayload):
+    pass
 
 
 @strawberry.type
@@ -294,16 +301,6 @@ class CreateDistrictInput:
     municipality_name: str | None = None
     admin_username: str
     admin_password: str
-
-
-@strawberry.type
-class RefreshMunicipalMetricsPayload:
-    job: JobType | None
-    created: bool | None = strawberry.field(
-        default=None,
-        description="False when the same refresh was already queued or running: that job.",
-    )
-    errors: list[UserError]
 
 
 @strawberry.type
@@ -342,15 +339,9 @@ class PlatformMutation:
     def refresh_municipal_metrics(
         self, info: Info, periods: list[str] | None = None
     ) -> RefreshMunicipalMetricsPayload:
-        created: list[bool] = []
-
-        def request() -> Job:
-            job, is_new = municipal_refresh_request(
+        return job_payload(
+            RefreshMunicipalMetricsPayload,
+            lambda: municipal_refresh_request(
                 periods=periods_requested(periods), user=info.context.request.user
-            )
-            created.append(is_new)
-            return job
-
-        payload = mutation_payload(RefreshMunicipalMetricsPayload, "job", request)
-        payload.created = created[0] if created else None
-        return payload
+            ),
+        )

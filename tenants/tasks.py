@@ -2,6 +2,7 @@
 and switches to it before the task runs; these bases say which schemas a task may run in, so a
 message that arrives without a district fails closed instead of running against public."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -60,10 +61,13 @@ def send_to_every_schema(
     *,
     include_platform: bool,
     kwargs: dict[str, Any] | None = None,
+    before_sending: Callable[[list[str]], object] | None = None,
 ) -> list[str]:
     """Enqueue `task` once per serving district (and the public schema if asked), each message
     stamped with its schema, after the current transaction commits; returns the schemas.
 
+    `before_sending(schemas)` runs first, with the very list sent to: a job that counts the
+    copies as they report back learns how many to expect before any copy can report.
     The header, not the sender's schema, decides where each copy runs."""
     import functools
 
@@ -71,6 +75,8 @@ def send_to_every_schema(
 
     schemas = [get_public_schema_name()] if include_platform else []
     schemas += list(District.objects.serving().values_list("schema_name", flat=True))
+    if before_sending is not None:
+        before_sending(schemas)
     for schema_name in schemas:
         transaction.on_commit(
             functools.partial(

@@ -128,11 +128,9 @@ def load_participant(info: Info, global_id: relay.GlobalID, field: str) -> Membe
     """A member the user sees: by their organisational relation, or as a resident of a
     community the user reads (in-service members take part where they live)."""
     member = load_node(Member, global_id, field=field, what="党员")
-    access = access_of(info)
-    paths = [member.org.path]
-    if member.residence_community is not None:
-        paths.append(member.residence_community.path)
-    if not any(access.can_read(path) for path in paths):
+    residence = member.residence_community
+    residence_path = residence.path if residence is not None else None
+    if not selectors.participant_visible(access_of(info), member.org.path, residence_path):
         raise not_found(field, "党员")
     return member
 

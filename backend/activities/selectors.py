@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from backend.access.scopes import Access
 from backend.activities.models import (
     Activity,
     ActivityParticipation,
@@ -18,6 +19,14 @@ from backend.common.ltree import EqualsAny
 from backend.members.models import Member, MemberCategory
 from backend.members.selectors import subtree_member_counts
 from backend.orgs.models import PartyOrg
+
+
+def participant_visible(access: Access, org_path: str, residence_path: str | None) -> bool:
+    """Whether the user sees a member as a possible participant: by their organisational relation,
+    or as a resident of a community the user reads (in-service members take part where they
+    live)."""
+    paths = [org_path] if residence_path is None else [org_path, residence_path]
+    return any(access.can_read(path) for path in paths)
 
 
 class CategoryParticipation(TypedDict):

@@ -26,7 +26,9 @@ from backend.common.graphql.extensions import (
 )
 from backend.common.graphql.permissions import IsDistrictUser
 from backend.councils import graphql as councils_graphql
+from backend.exports import graphql as exports_graphql
 from backend.help_pairs import graphql as help_pairs_graphql
+from backend.imports import graphql as imports_graphql
 from backend.in_service import graphql as in_service_graphql
 from backend.members.graphql import MembersMutation, MembersQuery, UnmaskMutation
 from backend.metrics import graphql as metrics_graphql
@@ -83,7 +85,7 @@ _MEMBER_WORK = (
 )
 # The horizontal ties: councils, co-building pairs and their graph, activities, associations.
 _HORIZONTAL = (councils_graphql, cobuilding_graphql, activities_graphql, public_affairs_graphql)
-_APPS = (*_MEMBER_WORK, *_HORIZONTAL, metrics_graphql)
+_APPS = (*_MEMBER_WORK, *_HORIZONTAL, metrics_graphql, imports_graphql, exports_graphql)
 
 # No batching_config: a JSON array of operations is refused with 400 before any of them runs.
 _config = StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE)

@@ -3,7 +3,8 @@
 The rows are the ones `bulk_create` would insert: every concrete column except generated ones
 (PartyOrg.depth), each value prepared by its field (`get_db_prep_save`), foreign keys taken from
 the related objects, and the auto_now / auto_now_add timestamps set — to one `now` for the whole
-district, as PostgreSQL's own now() would be within the one transaction. Primary keys are drawn from
+district, as PostgreSQL's own now() would be within the one transaction, except for a creation time
+the plan chose itself (the units' backdated created_at). Primary keys are drawn from
 each table's sequence first, so that the orgs' ltree paths and the foreign keys of units and members
 are known before their rows are written.
 
@@ -108,8 +109,13 @@ def _value_of(field: Any, now: datetime, database: BaseDatabaseWrapper) -> Calla
     """How to read `field`'s column value from an instance, as bulk_create would prepare it."""
     attname = field.attname
     if isinstance(field, DateField) and (field.auto_now or field.auto_now_add):
+        # Unlike bulk_create, a creation time the plan set is kept (the demo backdates its units).
+        keep_planned = field.auto_now_add
 
         def timestamp(obj: Model) -> Any:
+            planned = getattr(obj, attname) if keep_planned else None
+            if planned is not None:
+                return field.get_db_prep_save(planned, database)
             setattr(obj, attname, now)
             return now
 

@@ -2,7 +2,11 @@
 and 统一社会信用代码. The orgs their statuses call for are planned by unit_orgs."""
 
 import math
+import random
 from collections import Counter
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from backend.demo import names as n
 from backend.demo.codes import credit_code, credit_prefix, draw_unused
@@ -38,6 +42,10 @@ _MANDATORY_UNITS = (
     (U.SOCIAL_ORGANISATION, S.JOINT),
     (U.SOCIAL_ORGANISATION, S.NONE),
 )
+# Units have no registration date: the metrics count a unit from the day its record was made
+# (created_at). The demo spreads those days over the two years before plan.today, so that its
+# history has units to count, not just the day it was generated.
+REGISTERED_WITHIN_DAYS = 730
 
 
 def plan_units(plan: DistrictPlan) -> None:
@@ -77,8 +85,18 @@ def plan_units(plan: DistrictPlan) -> None:
             party_member_count=party_members,
             party_org_status=status,
             locality=community,  # 属地: the community whose area the unit sits in
+            created_at=_registered_at(plan, name),
         )
         plan.units.append(UnitPlan(unit=unit, street=street, community=community))
+
+
+def _registered_at(plan: DistrictPlan, name: str) -> datetime:
+    """A working hour on one of the days before plan.today, drawn from the unit's own stream
+    (its name), not the plan's: the draw changes no other row of the seed."""
+    rng = random.Random(f"{plan.region_code}/{name}")
+    day = plan.today - timedelta(days=rng.randint(1, REGISTERED_WITHIN_DAYS))
+    opening = datetime.combine(day, time(9), tzinfo=timezone.get_default_timezone())
+    return opening + timedelta(minutes=rng.randint(0, 8 * 60))
 
 
 def _unit_name(

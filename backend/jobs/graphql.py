@@ -1,7 +1,9 @@
-"""The Job type: what a frontend polls after asking for background work."""
+"""The Job type: what a frontend polls after asking for background work, and the payload of the
+mutations that ask for it."""
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 import strawberry_django
@@ -9,19 +11,19 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 
 from backend.access.guards import access_of
+from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode
 from backend.jobs.models import Job, JobState
-from tenants.context import current_district
 
 strawberry.enum(JobState, name="JobState", description="后台任务状态")
 
 
 def visible_jobs(queryset: QuerySet[Job], info: Info) -> QuerySet[Job]:
-    """In a district, readers of the whole district see every job, others the jobs they asked
-    for. On the platform every job is the municipality's; the fields that reach them require a
-    municipal reader."""
-    if current_district() is None or access_of(info).read_paths is None:
+    """The district's rule: readers of the whole district see every job, others the jobs they
+    asked for. It reads the reader's grants, so it is for the district schema only; the
+    platform's job fields (tenants.graphql) resolve their jobs by their own rule."""
+    if access_of(info).read_paths is None:
         return queryset
     return queryset.filter(requested_by_id=info.context.request.user.pk)
 
@@ -43,7 +45,8 @@ class JobType(DistrictNode):
     started_at: datetime | None
     finished_at: datetime | None
 
-    # Permission rule: visible_jobs (node(id:) included).
+    # Permission rule: visible_jobs (node(id:) included). It runs on querysets only; the
+    # platform's fields return jobs they have already chosen.
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> Any:
         return visible_jobs(queryset, info)
@@ -57,3 +60,32 @@ class JobType(DistrictNode):
     @strawberry_django.field(only=["state"])
     def finished(self, root: strawberry.Parent[Job]) -> bool:
         return root.state in (JobState.SUCCEEDED, JobState.FAILED)
+
+
+@strawberry.type(description="A request for background work: the job to poll, or why not.")
+class JobPayload:
+    job: JobType | None
+    created: bool | None = strawberry.field(
+        default=None,
+        description="False when the same request was already queued or running: that job.",
+    )
+    errors: list[UserError]
+
+
+P = TypeVar("P", bound=JobPayload)
+
+
+def job_payload(payload_type: type[P], request: Callable[[], tuple[Job, bool]]) -> P:
+    """Run a job request (a service returning the job and whether it is new); its validation
+    errors become the payload's errors, with job and created null. `payload_type` is JobPayload
+    or a subclass named for its mutation (the API's type names stay as they were published)."""
+    created: list[bool] = []
+
+    def job() -> Job:
+        found, is_new = request()
+        created.append(is_new)
+        return found
+
+    payload = mutation_payload(payload_type, "job", job)
+    payload.created = created[0] if created else None
+    return payload

@@ -25,7 +25,9 @@ from backend.orgs.rules import COMMUNITY_KINDS, HOLDS_NO_MEMBERS
 from backend.units.models import Unit
 
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_MESSAGE = "联系电话应为 11 位手机号或区号加座机号。"
 MIN_JOINING_AGE = 18
+NAME_MAX = 50
 # Messages never repeat the number: they reach logs and screens.
 DUPLICATE_ID_NUMBER = FieldError("idNumber", "DUPLICATE", "本区已登记该公民身份号码的党员。")
 # What a member's audit entries show before and after a write; the ID number and phone only in
@@ -70,22 +72,24 @@ class MemberData:
     work_unit: Unit | None = None
 
 
+# Computed once: an enum's `values` builds a new list on every access.
+_CHOICES = {
+    "education": frozenset(Education.values),
+    "status": frozenset(MemberStatus.values),
+    "category": frozenset(MemberCategory.values),
+}
+
+
 def _choice_errors(data: MemberData) -> list[FieldError]:
-    checks = [
-        ("education", data.education, Education),
-        ("status", data.status, MemberStatus),
-        ("category", data.category, MemberCategory),
-    ]
+    given = {"education": data.education, "status": data.status, "category": data.category}
     return [
         FieldError(field, "INVALID", f"未知的取值 {value}。")
-        for field, value, choices in checks
-        if value not in choices.values
+        for field, value in given.items()
+        if value not in _CHOICES[field]
     ]
 
 
-def _identity_errors(
-    data: MemberData, member_id: int | None
-) -> tuple[MemberData, list[FieldError]]:
+def _identity_errors(data: MemberData) -> tuple[MemberData, list[FieldError]]:
     """Check the ID number and fill in (or cross-check) the birth date and sex it encodes."""
     try:
         facts = parse_id_number(data.id_number)
@@ -99,8 +103,6 @@ def _identity_errors(
         errors.append(
             FieldError("birthDate", "MISMATCH_ID_NUMBER", "出生日期与公民身份号码不一致。")
         )
-    if id_number_taken(data.id_number, member_id):
-        errors.append(DUPLICATE_ID_NUMBER)
     return replace(data, gender=gender, birth_date=facts.birth_date), errors
 
 
@@ -146,25 +148,36 @@ def _relation_errors(data: MemberData) -> list[FieldError]:
     return errors
 
 
-def _check(data: MemberData, member_id: int | None) -> MemberData:
+def member_data_errors(data: MemberData) -> tuple[MemberData, list[FieldError]]:
+    """Every member rule that needs no database, on trimmed data whose sex and birth date now
+    come from the ID number. The roster import checks whole batches with it (and looks up
+    duplicate numbers in bulk)."""
     data = replace(
         data, name=data.name.strip(), id_number=normalise(data.id_number), phone=data.phone.strip()
     )
     errors: list[FieldError] = []
     if not data.name:
         errors.append(FieldError("name", "REQUIRED", "请填写姓名。"))
-    elif len(data.name) > 50:
-        errors.append(FieldError("name", "TOO_LONG", "姓名不能超过 50 字。"))
+    elif len(data.name) > NAME_MAX:
+        errors.append(FieldError("name", "TOO_LONG", f"姓名不能超过 {NAME_MAX} 字。"))
     errors.extend(_choice_errors(data))
-    data, identity_errors = _identity_errors(data, member_id)
+    data, identity_errors = _identity_errors(data)
     errors.extend(identity_errors)
     if data.phone and not PHONE_PATTERN.match(data.phone):
-        errors.append(FieldError("phone", "INVALID", "联系电话应为 11 位手机号或区号加座机号。"))
+        errors.append(FieldError("phone", "INVALID", PHONE_MESSAGE))
     if data.joined_on > date.today():
         errors.append(FieldError("joinedOn", "IN_FUTURE", "入党日期不能晚于今天。"))
     elif data.birth_date and _age_on(data.birth_date, data.joined_on) < MIN_JOINING_AGE:
         errors.append(FieldError("joinedOn", "TOO_YOUNG", "入党时须年满十八岁。"))
     errors.extend(_relation_errors(data))
+    return data, errors
+
+
+def _check(data: MemberData, member_id: int | None) -> MemberData:
+    data, errors = member_data_errors(data)
+    identity_valid = not any(e.field == "idNumber" for e in errors)
+    if identity_valid and id_number_taken(data.id_number, member_id):
+        errors.append(DUPLICATE_ID_NUMBER)
     if errors:
         raise ValidationFailed(errors)
     return data

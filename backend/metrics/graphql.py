@@ -15,12 +15,11 @@ from strawberry.types import Info
 
 from backend.access.guards import access_of, check_writable
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.common.validation import ValidationFailed
-from backend.jobs.graphql import JobType, visible_jobs
+from backend.jobs.graphql import JobPayload, JobType, job_payload, visible_jobs
 from backend.jobs.models import Job
 from backend.metrics import selectors, services
 from backend.metrics.definitions import BY_CODE, DEFINITIONS
@@ -37,7 +36,7 @@ from backend.metrics.graphql_definitions import (
 )
 from backend.metrics.models import MetricSnapshot
 from backend.metrics.periods import Period, PeriodKind
-from backend.orgs.graphql import PartyOrgType, load_org, load_writable_org
+from backend.orgs.graphql import PartyOrgType, load_org, load_writable_org, org_scope
 from backend.orgs.models import PartyOrg, PartyOrgKind
 
 
@@ -182,14 +181,12 @@ class MetricsQuery:
         definition = metric_argument(metric)
         key = breakdown_argument(definition, breakdown)
         chosen = period_argument(period)
-        org = None
-        if within is not None:
-            pk = node_pk(within, PartyOrg)
-            org = PartyOrg.objects.filter(pk=pk).first() if pk is not None else None
-            if org is None:
-                return MetricSnapshot.objects.none()  # type: ignore[return-value]
         qs = selectors.subtree_table(
-            org, chosen, definition.code, key, kinds=[str(k) for k in kinds] if kinds else None
+            org_scope(within),
+            chosen,
+            definition.code,
+            key,
+            kinds=[str(k) for k in kinds] if kinds else None,
         )
         return qs  # type: ignore[return-value]
 
@@ -224,14 +221,9 @@ class RecomputeMetricsInput:
     )
 
 
-@strawberry.type
-class RecomputeMetricsPayload:
-    job: JobType | None
-    created: bool | None = strawberry.field(
-        default=None,
-        description="False when the same recompute was already queued or running: that job.",
-    )
-    errors: list[UserError]
+@strawberry.type(name="RecomputeMetricsPayload")
+class RecomputeMetricsPayload(JobPayload):
+    pass
 
 
 @strawberry.type
@@ -247,25 +239,20 @@ class MetricsMutation:
         self, info: Info, input: RecomputeMetricsInput | None = None
     ) -> RecomputeMetricsPayload:
         chosen = input or RecomputeMetricsInput()
-        created: list[bool] = []
 
-        def request() -> Job:
+        def request() -> tuple[Job, bool]:
             if chosen.org_id is not None:
                 scope: PartyOrg | None = load_writable_org(info, chosen.org_id, "orgId")
             else:
                 check_writable(info, None, field="orgId", what="党组织")
                 scope = None
-            job, is_new = services.recompute_request(
+            return services.recompute_request(
                 scope=scope,
                 periods=services.periods_requested(chosen.periods),
                 user=info.context.request.user,
             )
-            created.append(is_new)
-            return job
 
-        payload = mutation_payload(RecomputeMetricsPayload, "job", request)
-        payload.created = created[0] if created else None
-        return payload
+        return job_payload(RecomputeMetricsPayload, request)
 
 
 QUERIES: tuple[type, ...] = (MetricsQuery,)

@@ -24,7 +24,6 @@ from backend.jobs.services import job_fail
 from backend.metrics import services
 from backend.metrics.periods import Period, PeriodKind
 from tenants.context import current_district
-from tenants.models import District
 from tenants.rollup import platform_job_district_done, platform_job_started
 from tenants.tasks import DistrictTask, PlatformTask, send_to_every_schema
 
@@ -106,10 +105,11 @@ def nightly_everywhere() -> list[str]:
 def municipal_refresh(platform_job_id: int, periods: list[list[str]] | None = None) -> list[str]:
     """Fan a municipal analyst's refresh out to every serving district; each district counts
     itself done on the platform job when its recompute finishes (tenants.rollup)."""
-    # Counted before sending, so no district can report before the job knows how many to expect.
-    platform_job_started(platform_job_id, districts=District.objects.serving().count())
     return send_to_every_schema(
         nightly,
         include_platform=False,
         kwargs={"periods": periods, "platform_job_id": platform_job_id},
+        before_sending=lambda schemas: platform_job_started(
+            platform_job_id, districts=len(schemas)
+        ),
     )

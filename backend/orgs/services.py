@@ -1,6 +1,7 @@
 """Writes to the org tree. Every write keeps `path` equal to the parent's path plus the node's id."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
@@ -33,6 +34,44 @@ def _next_id() -> int:
         return int(cursor.fetchone()[0])
 
 
+def org_field_errors(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: PartyOrg | None,
+    established_on: date | None,
+    end_date: date | None,
+) -> list[FieldError]:
+    """Every rule on an org's own fields and its parent's kind that needs no database (the org
+    import checks a whole tree with it, parents possibly still unsaved)."""
+    errors: list[FieldError] = []
+    if not CODE_PATTERN.match(code):
+        errors.append(FieldError("code", "INVALID", "组织代码须为 1–50 位字母、数字或 _ . -。"))
+    if not name.strip():
+        errors.append(FieldError("name", "REQUIRED", "请填写组织名称。"))
+    elif len(name) > 200:
+        errors.append(FieldError("name", "TOO_LONG", "组织名称不能超过 200 字。"))
+    if kind not in PartyOrgKind.values:
+        errors.append(FieldError("kind", "INVALID", f"未知的组织类型 {kind}。"))
+    elif parent is None and kind != PartyOrgKind.DISTRICT_COMMITTEE:
+        errors.append(FieldError("parentId", "REQUIRED", "除区委外，党组织须有上级党组织。"))
+    elif parent is not None and not may_contain(parent.kind, kind):
+        errors.append(_wrong_parent_kind(parent.kind, kind))
+    if kind == PartyOrgKind.TEMPORARY_BRANCH and end_date is None:
+        errors.append(FieldError("endDate", "REQUIRED", "临时党支部须填写撤销日期。"))
+    if established_on and end_date and end_date < established_on:
+        errors.append(FieldError("endDate", "BEFORE_START", "撤销日期不能早于成立日期。"))
+    return errors
+
+
+DUPLICATE_ROOT = FieldError("kind", "DUPLICATE_ROOT", "本区已有区委，不能再建第二个根组织。")
+
+
+def code_taken_error(code: str) -> FieldError:
+    return FieldError("code", "DUPLICATE", f"组织代码 {code} 已被使用。")
+
+
 def _check_fields(
     *,
     org_id: int | None,
@@ -43,30 +82,24 @@ def _check_fields(
     established_on: date | None,
     end_date: date | None,
 ) -> list[FieldError]:
-    errors: list[FieldError] = []
-    if not CODE_PATTERN.match(code):
-        errors.append(FieldError("code", "INVALID", "组织代码须为 1–50 位字母、数字或 _ . -。"))
-    elif PartyOrg.objects.filter(code=code).exclude(id=org_id or 0).exists():
-        errors.append(FieldError("code", "DUPLICATE", f"组织代码 {code} 已被使用。"))
-    if not name.strip():
-        errors.append(FieldError("name", "REQUIRED", "请填写组织名称。"))
-    elif len(name) > 200:
-        errors.append(FieldError("name", "TOO_LONG", "组织名称不能超过 200 字。"))
-    if kind not in PartyOrgKind.values:
-        errors.append(FieldError("kind", "INVALID", f"未知的组织类型 {kind}。"))
-    elif parent is None and kind != PartyOrgKind.DISTRICT_COMMITTEE:
-        errors.append(FieldError("parentId", "REQUIRED", "除区委外，党组织须有上级党组织。"))
-    elif (
+    errors = org_field_errors(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        established_on=established_on,
+        end_date=end_date,
+    )
+    if CODE_PATTERN.match(code) and (
+        PartyOrg.objects.filter(code=code).exclude(id=org_id or 0).exists()
+    ):
+        errors.insert(0, code_taken_error(code))
+    if (
         parent is None
+        and kind == PartyOrgKind.DISTRICT_COMMITTEE
         and PartyOrg.objects.filter(parent__isnull=True).exclude(id=org_id or 0).exists()
     ):
-        errors.append(FieldError("kind", "DUPLICATE_ROOT", "本区已有区委，不能再建第二个根组织。"))
-    elif parent is not None and not may_contain(parent.kind, kind):
-        errors.append(_wrong_parent_kind(parent.kind, kind))
-    if kind == PartyOrgKind.TEMPORARY_BRANCH and end_date is None:
-        errors.append(FieldError("endDate", "REQUIRED", "临时党支部须填写撤销日期。"))
-    if established_on and end_date and end_date < established_on:
-        errors.append(FieldError("endDate", "BEFORE_START", "撤销日期不能早于成立日期。"))
+        errors.append(DUPLICATE_ROOT)
     return errors
 
 
@@ -122,7 +155,17 @@ def org_create(
     return org
 
 
-def _kind_change_errors(org: PartyOrg, new_kind: str) -> list[FieldError]:
+@dataclass(frozen=True)
+class OrgDependants:
+    """What hangs on an org and must stay valid when its kind changes."""
+
+    child_kinds: frozenset[str] = frozenset()
+    has_members: bool = False  # members whose organisational relation is here
+    has_residents: bool = False  # in-service members living in this community
+    covered_unit_statuses: frozenset[str] = frozenset()
+
+
+def kind_change_errors(new_kind: str, dependants: OrgDependants) -> list[FieldError]:
     """A new kind must keep everything that hangs on the org valid: children, members whose
     organisational relation is here, residents of a community, and units it covers."""
     label = PartyOrgKind(new_kind).label
@@ -132,26 +175,35 @@ def _kind_change_errors(org: PartyOrg, new_kind: str) -> list[FieldError]:
             "INVALID_CHILD_KIND",
             f"改为{label}后，下级的{PartyOrgKind(child_kind).label}将不再合规。",
         )
-        for child_kind in sorted(set(org.children.values_list("kind", flat=True)))
+        for child_kind in sorted(dependants.child_kinds)
         if not may_contain(new_kind, child_kind)
     ]
-    if new_kind in HOLDS_NO_MEMBERS and Member.objects.filter(org=org).exists():
+    if new_kind in HOLDS_NO_MEMBERS and dependants.has_members:
         errors.append(
             FieldError("kind", "HAS_MEMBERS", f"该组织有党员的组织关系，不能改为{label}。")
         )
-    if new_kind not in COMMUNITY_KINDS and Member.objects.filter(residence_community=org).exists():
+    if new_kind not in COMMUNITY_KINDS and dependants.has_residents:
         errors.append(
             FieldError("kind", "HAS_RESIDENTS", f"有在职党员以该社区为居住社区，不能改为{label}。")
         )
-    for status in set(
-        Unit.objects.filter(covering_org=org).values_list("party_org_status", flat=True)
-    ):
+    for status in dependants.covered_unit_statuses:
         allowed = COVERING_ORG_KINDS.get(status)
         if new_kind in HOLDS_NO_MEMBERS or (allowed is not None and new_kind not in allowed):
             errors.append(
                 FieldError("kind", "COVERS_UNITS", f"该组织覆盖的单位不允许由{label}覆盖。")
             )
     return errors
+
+
+def _dependants(org: PartyOrg) -> OrgDependants:
+    return OrgDependants(
+        child_kinds=frozenset(org.children.values_list("kind", flat=True)),
+        has_members=Member.objects.filter(org=org).exists(),
+        has_residents=Member.objects.filter(residence_community=org).exists(),
+        covered_unit_statuses=frozenset(
+            Unit.objects.filter(covering_org=org).values_list("party_org_status", flat=True)
+        ),
+    )
 
 
 @audited("org.update", target="org")
@@ -182,7 +234,7 @@ def org_update(
         end_date=new_end_date,
     )
     if new_kind != org.kind and new_kind in PartyOrgKind.values:
-        errors.extend(_kind_change_errors(org, new_kind))
+        errors.extend(kind_change_errors(new_kind, _dependants(org)))
     if errors:
         raise ValidationFailed(errors)
     org.code = code if code is not None else org.code

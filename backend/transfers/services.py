@@ -108,6 +108,11 @@ def valid_days_errors(valid_days: int) -> list[FieldError]:
 
 def next_letter_number(on: date) -> str:
     """介绍信编号 <district code>-<year>-<serial>: serials count up per year in this district."""
+    return next_letter_numbers(on, 1)[0]
+
+
+def next_letter_numbers(on: date, count: int) -> list[str]:
+    """`count` consecutive letter numbers (a bulk import's adjustments take one each)."""
     code, _ = sender_identity()
     prefix = f"{code.upper()}-{on.year}-"
     with connection.cursor() as cursor:
@@ -118,7 +123,8 @@ def next_letter_number(on: date) -> str:
         direction=TransferDirection.OUT, letter_number__startswith=prefix
     ).values_list("letter_number", flat=True)
     serials = [int(n[len(prefix) :]) for n in issued if n[len(prefix) :].isdigit()]
-    return f"{prefix}{max(serials, default=0) + 1:05d}"
+    first = max(serials, default=0) + 1
+    return [f"{prefix}{serial:05d}" for serial in range(first, first + count)]
 
 
 def common_errors(*, reason: str, on: date, note: str) -> list[FieldError]:
@@ -144,17 +150,16 @@ def receiving_org_errors(to_org: PartyOrg, field: str = "toOrgId") -> list[Field
     return []
 
 
+TRANSFER_PENDING = FieldError(
+    "memberId", "TRANSFER_PENDING", "该党员有待对方接收的转出，处理完毕前不能再次转接。"
+)
+
+
 def pending_out_error(member: Member) -> list[FieldError]:
     pending = RelationTransfer.objects.filter(
         member=member, direction=TransferDirection.OUT, status=TransferStatus.PENDING
     )
-    if pending.exists():
-        return [
-            FieldError(
-                "memberId", "TRANSFER_PENDING", "该党员有待对方接收的转出，处理完毕前不能再次转接。"
-            )
-        ]
-    return []
+    return [TRANSFER_PENDING] if pending.exists() else []
 
 
 def last_change_error(member: Member, on: date) -> list[FieldError]:

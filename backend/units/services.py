@@ -16,6 +16,7 @@ from backend.units.models import AssignmentRole, PartyOrgStatus, Unit, UnitAssig
 from backend.units.rules import COVERING_ORG_KINDS, LOCALITY_KINDS, MIN_MEMBERS_FOR_OWN_ORG
 
 CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+CREDIT_CODE_TAKEN = FieldError("creditCode", "DUPLICATE", "该统一社会信用代码已登记。")
 # What a unit's audit entries show before and after a write.
 AUDIT_FIELDS = (
     "name",
@@ -43,17 +44,16 @@ class UnitData:
     locality: PartyOrg | None = None
 
 
-def _check(data: UnitData, unit_id: int | None) -> list[FieldError]:
+def unit_data_errors(data: UnitData) -> list[FieldError]:
+    """Every unit rule that needs no database (the unit import checks whole batches with it and
+    looks up taken credit codes in bulk)."""
     errors: list[FieldError] = []
     if not data.name.strip():
         errors.append(FieldError("name", "REQUIRED", "请填写单位名称。"))
     if data.kind not in UnitKind.values:
         errors.append(FieldError("kind", "INVALID", f"未知的单位类型 {data.kind}。"))
-    if data.credit_code:
-        if not CREDIT_CODE_PATTERN.match(data.credit_code):
-            errors.append(FieldError("creditCode", "INVALID", "统一社会信用代码格式不正确。"))
-        elif Unit.objects.filter(credit_code=data.credit_code).exclude(id=unit_id or 0).exists():
-            errors.append(FieldError("creditCode", "DUPLICATE", "该统一社会信用代码已登记。"))
+    if data.credit_code and not CREDIT_CODE_PATTERN.match(data.credit_code):
+        errors.append(FieldError("creditCode", "INVALID", "统一社会信用代码格式不正确。"))
     if data.employee_count < 0 or data.party_member_count < 0:
         errors.append(FieldError("employeeCount", "NEGATIVE", "人数不能为负数。"))
     elif data.party_member_count > data.employee_count:
@@ -62,6 +62,15 @@ def _check(data: UnitData, unit_id: int | None) -> list[FieldError]:
         )
     errors.extend(_check_coverage(data))
     errors.extend(_check_locality(data.locality))
+    return errors
+
+
+def _check(data: UnitData, unit_id: int | None) -> list[FieldError]:
+    errors = unit_data_errors(data)
+    code_valid = not any(e.field == "creditCode" for e in errors)
+    others = Unit.objects.filter(credit_code=data.credit_code).exclude(id=unit_id or 0)
+    if data.credit_code and code_valid and others.exists():
+        errors.append(CREDIT_CODE_TAKEN)
     return errors
 
 

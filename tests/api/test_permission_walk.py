@@ -38,6 +38,8 @@ UNSCOPED_MODEL_TYPES: dict[str, str] = {
 
 # Plain (not model-backed) output types that carry district data, one line of reason each.
 PLAIN_TYPES: dict[str, str] = {
+    "DownloadLink": "a link minted for the caller only, bound to their user id and this "
+    "district's schema; no rows",
     "District": "the host's own district; rootOrg passes through visible_org (null out of scope)",
     "MemberCounts": "numbers for a PartyOrg that PartyOrgType.get_queryset already let through",
     "DistrictSummary": "platform-only per-district totals, no personal data, IsMunicipalReader",

@@ -99,7 +99,13 @@ def _plan_fingerprint(plan: DistrictPlan) -> str:
         for o in plan.orgs
     ]
     rows += [
-        (p.unit.name, p.unit.credit_code, p.unit.address, p.unit.party_member_count)
+        (
+            p.unit.name,
+            p.unit.credit_code,
+            p.unit.address,
+            p.unit.party_member_count,
+            p.unit.created_at,
+        )
         for p in plan.units
     ]
     rows += [

@@ -1,7 +1,7 @@
 """The recompute task in-process (eager): a job computes every metric for every org and publishes
 the district's totals; transient errors retry with backoff and then fail with their reason;
 other errors fail at once; the nightly dispatcher sends one recompute per district; a municipal
-refresh counts each district once."""
+refresh expects every district it sends to and counts each district once."""
 
 from datetime import date
 from typing import Any
@@ -167,6 +167,28 @@ def test_nightly_sends_one_recompute_per_district(
         serving = set(District.objects.serving().values_list("schema_name", flat=True))
     assert set(schemas) == serving == {h["_schema_name"] for h in sent}
     assert len(sent) == len(serving)
+
+
+def test_a_municipal_refresh_expects_every_district_it_sends_to(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    with in_platform():
+        job = Job.objects.create(kind="metrics.municipal_refresh", dedupe_key="t", params={})
+    expected_when_sent: list[int] = []
+
+    def send(**options: Any) -> None:
+        assert options["kwargs"]["platform_job_id"] == job.pk
+        with in_platform():
+            expected_when_sent.append(Job.objects.get(pk=job.pk).steps_total)
+
+    monkeypatch.setattr(tasks.nightly, "apply_async", send)
+    with in_platform(), django_capture_on_commit_callbacks(execute=True):
+        schemas = tasks.municipal_refresh.apply(args=[job.pk]).get()
+        serving = District.objects.serving().count()
+        job.refresh_from_db()
+    assert len(schemas) == serving > 0
+    assert expected_when_sent == [serving] * serving
+    assert (job.state, job.step_label) == (JobState.RUNNING, f"0 / {serving} 个区")
 
 
 def test_the_nightly_recompute_is_scheduled() -> None:

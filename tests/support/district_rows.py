@@ -38,6 +38,7 @@ MEMBER_WORK_APPS = (
     "public_affairs",
     "jobs",
     "metrics",
+    "imports",
 )
 
 

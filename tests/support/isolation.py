@@ -101,6 +101,15 @@ class Case:
     # Strings of beta's that this field shows by design (the platform's directory of districts
     # names their codes); removed from the answer before the leak check.
     allow: tuple[str, ...] = ()
+    # For an upload mutation: the files of a GraphQL multipart request, by variable path
+    # ("variables.file"), built from the same values as the variables.
+    files: Callable[[Values, Values], dict[str, tuple[str, bytes, str]]] | None = None
+
+    def send(self, client: Any, foreign: Values, own: Values) -> Any:
+        variables = self.variables(foreign, own)
+        if self.files is None:
+            return client.execute(self.document, variables)
+        return client.upload(self.document, variables, self.files(foreign, own))
 
 
 def null(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:

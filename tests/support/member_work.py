@@ -26,6 +26,8 @@ APPS = (
     "public_affairs",
     "metrics",
     "units",
+    "exports",
+    "imports",
 )
 
 

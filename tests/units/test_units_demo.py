@@ -1,18 +1,24 @@
-"""The demo's units: every generated unit sits in a community (its locality), and the units demo
-gives 两新组织 their 党建指导员 and 联络员 without overlaps."""
+"""The demo's units: every generated unit sits in a community (its locality) and was registered
+over the two years before the demo's day, so the demo's history has coverage to show; the units
+demo gives 两新组织 their 党建指导员 and 联络员 without overlaps."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from backend.demo.generator import SIZES, generate_district
+from backend.demo.plan import REFERENCE_DATE
+from backend.demo.unit_plan import REGISTERED_WITHIN_DAYS
+from backend.orgs.models import PartyOrg
 from backend.orgs.rules import COMMUNITY_KINDS
 from backend.units import demo as units_demo
 from backend.units.models import Unit, UnitAssignment
 from tenants.context import in_district
 from tenants.models import Municipality
 from tenants.provisioning import district_create
+from tests.metrics.support import compute_metrics, figure, month
 
 # Rolled back with the test: the new district's schema and rows go with it.
 pytestmark = pytest.mark.django_db
@@ -62,3 +68,28 @@ def test_units_sit_in_communities_and_get_instructors(tiny_district: str) -> Non
                 ).count()
                 == 1
             )
+
+
+def test_units_were_registered_over_two_years_so_past_months_have_coverage(
+    tiny_district: str,
+) -> None:
+    demo_day = min(date.today(), REFERENCE_DATE)  # plan.today
+    with in_district(tiny_district):
+        days = sorted(
+            timezone.localdate(created)
+            for created in Unit.objects.values_list("created_at", flat=True)
+        )
+        assert days[0] >= demo_day - timedelta(days=REGISTERED_WITHIN_DAYS)
+        assert days[-1] < demo_day
+        assert (days[-1] - days[0]).days > 365  # spread out, not all on one day
+
+        units_demo.populate(random.Random(5), TODAY)
+        past = month(f"{demo_day.year - 1}-{demo_day.month:02d}")  # a year before the demo's day
+        compute_metrics(None, past, today=TODAY, metrics=("org_coverage", "work_coverage"))
+        root = PartyOrg.objects.get(parent__isnull=True)
+        in_scope = Unit.objects.filter(kind__in=units_demo.IN_SCOPE).count()
+        for metric in ("org_coverage", "work_coverage"):
+            found = figure(root, metric, past)
+            # Some units already counted a year back, fewer than now.
+            assert 0 < found.denominator < in_scope, metric
+            assert found.value is not None, metric

@@ -4,6 +4,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,15 +41,17 @@ def _locked(activity: Activity) -> Activity:
     return activity
 
 
-def _hours_errors(activity: Activity, members: Sequence[MemberPart]) -> list[FieldError]:
-    errors = [
-        e
-        for part in members
-        if (e := hours_error("members", part.hours, limit=MAX_PARTICIPANT_HOURS))
-    ]
-    if activity.occurred_on > timezone.localdate() and any(p.hours for p in members):
+def participant_hours_errors(activity: Activity, hours: Sequence[Any]) -> list[FieldError]:
+    """Members' service hours: each within 0–24 with one decimal, and none recorded before the
+    activity has taken place (the participation import checks each row with it)."""
+    errors = [e for h in hours if (e := hours_error("members", h, limit=MAX_PARTICIPANT_HOURS))]
+    if activity.occurred_on > timezone.localdate() and any(hours):
         errors.append(FieldError("members", "IN_FUTURE", "活动尚未举行，服务时长须待活动后登记。"))
     return errors
+
+
+def _hours_errors(activity: Activity, members: Sequence[MemberPart]) -> list[FieldError]:
+    return participant_hours_errors(activity, [part.hours for part in members])
 
 
 def _unit_errors(units: Sequence[UnitPart]) -> list[FieldError]:

@@ -53,9 +53,12 @@ class DistrictNode(relay.Node):
         return cls.resolve_nodes(info=info, node_ids=[node_id], required=required)[0]
 
 
-def node_pk(global_id: relay.GlobalID, model: type[models.Model]) -> int | None:
-    """The primary key an input ID names, if it names a `model` row of this district."""
-    if global_id.type_name != model.__name__:
+def node_pk(
+    global_id: relay.GlobalID, model: type[models.Model], type_name: str | None = None
+) -> int | None:
+    """The primary key an input ID names, if it names a `model` row of this district; its type
+    must be `type_name` when one model has several GraphQL types (Job: ImportJob, ExportJob)."""
+    if global_id.type_name != (type_name or model.__name__):
         return None
     return decode_node_id(global_id.node_id)
 

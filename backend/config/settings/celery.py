@@ -3,6 +3,7 @@ from pathlib import Path
 from backend.config.env import env, env_int
 from backend.config.settings.audit import AUDIT_BEAT_SCHEDULE
 from backend.config.settings.base import VAR_DIR
+from backend.config.settings.files import FILES_BEAT_SCHEDULE
 from backend.config.settings.metrics import METRICS_BEAT_SCHEDULE
 
 # Without a broker URL the demo uses kombu's filesystem transport, so `make run` needs no server;
@@ -31,5 +32,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Each concern keeps its own schedule (settings.audit, settings.metrics); beat runs them all.
-CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT_SCHEDULE, **METRICS_BEAT_SCHEDULE}
+# Each concern keeps its own schedule (settings.audit, settings.metrics, settings.files); beat
+# runs them all.
+CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT_SCHEDULE, **METRICS_BEAT_SCHEDULE, **FILES_BEAT_SCHEDULE}

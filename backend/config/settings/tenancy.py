@@ -41,6 +41,9 @@ TENANT_APPS = [
     "backend.public_affairs",
     "backend.jobs",
     "backend.metrics",
+    "backend.files",
+    "backend.imports",
+    "backend.exports",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
