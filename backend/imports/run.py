@@ -169,6 +169,13 @@ class ImportRun:
                     label=f"已读取 {self.tally.read} 行",
                     result=self.tally.as_result(committed=False, phase="reading"),
                 )
+            progress.report(
+                done=self.tally.read,
+                total=self.tally.read,
+                label="写入中" if self.writing() else "校验完成",
+                result=self.tally.as_result(committed=False, phase="finishing"),
+                force=True,
+            )
             committed = self.writing() and self.tally.read > self.tally.invalid
             if not committed:
                 transaction.set_rollback(True)

@@ -162,3 +162,46 @@ def test_the_upload_is_refused_before_a_job_exists_when_it_is_not_a_roster() -> 
         )
     assert [(e.field, e.code) for e in refused.value.errors] == [("file", "UNKNOWN_FORMAT")]
     assert (Job.objects.count(), StoredFile.objects.count()) == (jobs, files)
+
+
+def test_an_org_admins_import_writes_inside_their_subtree_only() -> None:
+    """The job runs with its requester's grants: rows for orgs outside them are refused as if
+    the org did not exist, and in skip mode the others are written."""
+    from backend.access.services import role_grant
+    from backend.accounts.services import user_create
+    from backend.orgs.models import PartyOrg
+
+    street = PartyOrg.objects.get(code="alpha-s1")
+    inside = PartyOrg.objects.get(code="alpha-s1-c1-b1")
+    outside = PartyOrg.objects.get(code="alpha-s2-t1")
+    user = user_create(username="import-street-admin", password="Import-pass-2024x")
+    role_grant(user=user, role="org_admin", org=street)
+    lines = roster_lines(roster_csv(4, seed=88))
+    lines[0][6] = lines[1][6] = inside.code
+    lines[2][6] = lines[3][6] = outside.code
+    content = "\n".join(",".join(row) for row in [list(samples.HEADERS), *lines]).encode()
+
+    requested = import_request(
+        kind_code="members",
+        upload=SimpleUploadedFile("street.csv", content, "text/csv"),
+        dry_run=False,
+        mode="skip_bad_rows",
+        user=user,
+    )
+    job = import_run(requested.job.pk)
+
+    assert (job.result["created"], job.result["invalid"]) == (2, 2)
+    issues = list(ImportIssue.objects.filter(job=job).order_by("row"))
+    assert [(i.row, i.column, i.code) for i in issues] == [
+        (4, "所在党组织代码", "NOT_FOUND"),
+        (5, "所在党组织代码", "NOT_FOUND"),
+    ]
+    assert (
+        Member.objects.filter(
+            org=inside, id_number_hash__in=[id_number_hash(row[1]) for row in lines[:2]]
+        ).count()
+        == 2
+    )
+    assert not Member.objects.filter(
+        id_number_hash__in=[id_number_hash(row[1]) for row in lines[2:]]
+    ).exists()

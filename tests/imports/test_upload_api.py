@@ -179,6 +179,19 @@ def test_the_real_import_commits_and_the_same_file_again_is_a_duplicate(
     assert again["job"]["rowsCreated"] == 12
 
 
+def test_the_finished_job_counts_every_row_read_although_progress_is_throttled(
+    alpha: GraphQLClient, cleanup: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches within the throttle interval report nothing; the end reports regardless."""
+    content = roster(30, seed=87)
+    cleanup.append(content)
+    monkeypatch.setattr(type(KINDS["members"]), "batch_size", 10)
+    queued = upload(alpha, content).data["importMembers"]["job"]
+    run_job(queued["id"])
+    done = alpha.execute(JOB_DOC, {"id": queued["id"]}).data["importJob"]
+    assert (done["rowsRead"], done["rowsTotal"], done["rowsValid"]) == (30, 30, 30)
+
+
 def test_the_same_upload_while_it_is_queued_returns_that_job(
     alpha: GraphQLClient, cleanup: list[bytes]
 ) -> None:
