@@ -27,7 +27,7 @@ def provisioning_seconds(runs: int = 3) -> list[float]:
         municipality = municipality_ensure(code="benchprov", name="基准市")
         for n in range(runs):
             code = f"benchprov{n}"
-            _drop(code)
+            district_drop(code)
             result = district_create(
                 municipality=municipality,
                 code=code,
@@ -36,11 +36,12 @@ def provisioning_seconds(runs: int = 3) -> list[float]:
                 admin_password="Bench-pass-2024",  # noqa: S106
             )
             times.append(result.seconds)
-            _drop(code)
+            district_drop(code)
     return times
 
 
-def _drop(code: str) -> None:
+def district_drop(code: str) -> None:
+    """Drop a district's schema, host and row (benchmark districts only)."""
     district = District.objects.filter(code=code).first()
     if district is None:
         return

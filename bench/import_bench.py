@@ -34,10 +34,9 @@ if __name__ == "__main__":  # run as a script: Django first, then the models
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
     django.setup()
 
-from django.db import connection
-
+from bench.admin_ops import district_drop
 from tenants.context import in_district, in_platform
-from tenants.models import District, Domain
+from tenants.models import District
 
 CODE = "benchimport"
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +49,7 @@ def district_fresh() -> District:
     from tenants.provisioning import district_create, municipality_ensure
 
     with in_platform():
-        district_drop()
+        district_drop(CODE)
         municipality = municipality_ensure(code="benchcity", name="基准市")
         district_create(
             municipality=municipality,
@@ -84,16 +83,6 @@ def district_fresh() -> District:
                         parent=community,
                     )
     return district
-
-
-def district_drop() -> None:
-    district = District.objects.filter(code=CODE).first()
-    if district is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{district.schema_name}" CASCADE')
-    Domain.objects.filter(tenant=district).delete()
-    district.delete()
 
 
 def roster_write(district: District, rows: int, suffix: str) -> Path:
@@ -242,7 +231,7 @@ def measure(rows: int = 100_000, suffix: str = ".xlsx", keep: bool = False) -> d
     finally:
         if not keep:
             with in_platform():
-                district_drop()
+                district_drop(CODE)
 
 
 def export_summary(report: dict[str, Any]) -> str:

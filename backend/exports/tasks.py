@@ -7,26 +7,17 @@ ends with exactly one file. Transient database errors retry with backoff and jit
 last retry, or on any other error, the job fails with a reason that names no data."""
 
 import logging
-import random
 from typing import Any
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from backend.exports.run import export_fail, run_export
-from backend.jobs.runner import JobBusy
+from backend.jobs.retry import TRANSIENT, backoff_seconds
 from tenants.tasks import DistrictTask
 
 logger = logging.getLogger("dangjian.exports")
 
 MAX_RETRIES = 5
-TRANSIENT = (OperationalError, InterfaceError, JobBusy)
-
-
-def backoff_seconds(retries: int) -> float:
-    """5 s, 10 s, 20 s … capped at 5 minutes, each with up to 50 % jitter."""
-    base = min(300.0, 5.0 * 2**retries)
-    return base + random.uniform(0, base / 2)  # jitter, not a secret
 
 
 @shared_task(
@@ -44,7 +35,9 @@ def run_export_task(self: Any, job_id: int) -> str:
         if self.request.retries >= MAX_RETRIES:
             export_fail(job_id, "导出时数据库暂时不可用，请稍后重新导出。")
             raise
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+        raise self.retry(
+            exc=exc, countdown=backoff_seconds(self.request.retries, cap=300.0)
+        ) from exc
     except Exception as exc:
         # The exception's text may hold data; the job and the log name its class only.
         logger.error("exports: job %s failed: %s", job_id, type(exc).__name__)

@@ -198,7 +198,7 @@ class MetricsQuery:
         pk = node_pk(id, Job)
         if pk is None:
             return None
-        return visible_jobs(Job.objects.filter(pk=pk), info).first()  # type: ignore[return-value]
+        return visible_jobs(Job.objects.filter(pk=pk, kind=services.RECOMPUTE), info).first()  # type: ignore[return-value]
 
     @page_connection(
         DjangoCursorConnection[JobType],

@@ -11,15 +11,14 @@ district, which asks for a recompute of the current periods. `metrics.municipal_
 the same for a municipal analyst's refresh job and counts the districts as they finish."""
 
 import logging
-import random
 from datetime import date
 from typing import Any
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from backend.jobs.models import Job
-from backend.jobs.runner import JobBusy, job_run
+from backend.jobs.retry import TRANSIENT, backoff_seconds
+from backend.jobs.runner import job_run
 from backend.jobs.services import job_fail
 from backend.metrics import services
 from backend.metrics.periods import Period, PeriodKind
@@ -30,13 +29,6 @@ from tenants.tasks import DistrictTask, PlatformTask, send_to_every_schema
 logger = logging.getLogger("dangjian.metrics")
 
 MAX_RETRIES = 6
-TRANSIENT = (OperationalError, InterfaceError, JobBusy)
-
-
-def backoff_seconds(retries: int) -> float:
-    """5 s, 10 s, 20 s … capped at 10 minutes, each with up to 50 % jitter."""
-    base = min(600.0, 5.0 * 2**retries)
-    return base + random.uniform(0, base / 2)  # jitter, not a secret
 
 
 @shared_task(
