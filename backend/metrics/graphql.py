@@ -19,7 +19,7 @@ from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.common.validation import ValidationFailed
-from backend.jobs.graphql import JobPayload, JobType, job_payload, visible_jobs
+from backend.jobs.graphql import JobPayload, JobType, job_payload, show_as_job, visible_jobs
 from backend.jobs.models import Job
 from backend.metrics import selectors, services
 from backend.metrics.definitions import BY_CODE, DEFINITIONS
@@ -219,6 +219,9 @@ class RecomputeMetricsInput:
         default=None,
         description="Labels such as 2026, 2026-Q4, 2026-11; omitted: this month, quarter, year.",
     )
+
+
+show_as_job(services.RECOMPUTE)
 
 
 @strawberry.type(name="RecomputeMetricsPayload")

@@ -386,3 +386,10 @@ def test_an_import_is_not_a_metrics_job(alpha: GraphQLClient, cleanup: list[byte
     as_job = global_id("Job", "alpha", job_pk(queued["id"]))
     answer = alpha.execute("query($id: ID!) { metricsJob(id: $id) { id kind } }", {"id": as_job})
     assert answer.data == {"metricsJob": None}
+    # Nor is it a generic Job: ImportJob's rule is the only way to it.
+    node = alpha.execute(
+        "query($id: ID!) { node(id: $id) { id ... on Job { kind } } }", {"id": as_job}
+    )
+    assert node.data == {"node": None}
+    own = alpha.execute("query($id: ID!) { node(id: $id) { id } }", {"id": queued["id"]})
+    assert own.data == {"node": {"id": queued["id"]}}
