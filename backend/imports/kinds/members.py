@@ -25,7 +25,7 @@ from backend.imports.kinds.common import (
 )
 from backend.imports.kinds.member_columns import BY_KEY, COLUMNS, FIELD_COLUMNS, ID_NUMBER
 from backend.imports.kinds.relation_moves import Move, relation_moves_record
-from backend.imports.kinds.sql import fetch, insert_rows, update_changed
+from backend.imports.kinds.sql import fetch, upsert
 from backend.imports.kinds.work_units import UnitRefs
 from backend.imports.spec import Column, ImportContext, ParsedRow, RowIssue, WriteCounts
 from backend.members.id_numbers import parse_id_number
@@ -120,22 +120,16 @@ class MembersImport:
             changed_rows.append((current["id"], *fields))
             if org.pk != current["org_id"]:
                 moves.append(_move(current, org, name=row.values["name"]))
-        created = insert_rows(
+        counts = upsert(
             "members_member",
-            _SEALED_ID + _FIELDS,
-            new_rows,
-            now=("created_at", "updated_at"),
+            rows_total=len(rows),
+            new=(_SEALED_ID + _FIELDS, new_rows),
+            changed=((("id", "bigint"), *_FIELDS), changed_rows),
             conflict="ON CONFLICT (id_number_hash) DO NOTHING",
+            taken="导入期间有其他操作登记了相同公民身份号码的党员，请重新导入。",
         )
-        if len(created) != len(new_rows):
-            raise WriteConflict("导入期间有其他操作登记了相同公民身份号码的党员，请重新导入。")
-        updated = update_changed("members_member", (("id", "bigint"), *_FIELDS), changed_rows)
         relation_moves_record(moves, on=ctx.today, user_id=ctx.user_id, note=_NOTE)
-        return WriteCounts(
-            created=len(created),
-            updated=len(updated),
-            unchanged=len(changed_rows) - len(updated),
-        )
+        return counts
 
 
 _SEALED_ID = (

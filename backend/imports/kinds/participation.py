@@ -28,7 +28,7 @@ from backend.imports.kinds.common import (
     provided,
 )
 from backend.imports.kinds.member_columns import ID_NUMBER
-from backend.imports.kinds.sql import fetch, insert_rows, update_changed
+from backend.imports.kinds.sql import fetch, upsert
 from backend.imports.spec import Column, ImportContext, ParsedRow, RowIssue, WriteCounts
 from backend.members.personal_data import id_number_hash
 
@@ -183,24 +183,15 @@ class ParticipationImport:
                 new_rows.append((found.activity.pk, member.id, hours, found.activity.occurred_on))
             elif provided(ctx, row, "hours"):
                 changed_rows.append((current[0], row.values.get("hours") or Decimal(0)))
-        created = insert_rows(
+        return upsert(
             "activities_activityparticipation",
-            _FIELDS,
-            new_rows,
+            rows_total=len(rows),
+            new=(_FIELDS, new_rows),
+            changed=((("id", "bigint"), ("hours", "numeric")), changed_rows),
             conflict="ON CONFLICT (activity_id, member_id) DO NOTHING",
-        )
-        if len(created) != len(new_rows):
-            raise WriteConflict("导入期间有其他操作登记了相同的参与记录，请重新导入。")
-        updated = update_changed(
-            "activities_activityparticipation",
-            (("id", "bigint"), ("hours", "numeric")),
-            changed_rows,
+            taken="导入期间有其他操作登记了相同的参与记录，请重新导入。",
+            now=(),
             touch="",
-        )
-        return WriteCounts(
-            created=len(created),
-            updated=len(updated),
-            unchanged=len(rows) - len(created) - len(updated),
         )
 
 

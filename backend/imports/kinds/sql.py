@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db import connection
 
+from backend.imports.kinds.common import WriteConflict
+from backend.imports.spec import WriteCounts
+
 # (column, PostgreSQL type), e.g. ("joined_on", "date").
 Columns = Sequence[tuple[str, str]]
 
@@ -73,6 +76,32 @@ def update_changed(
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
         return [found for (found,) in cursor.fetchall()]
+
+
+def upsert(
+    table: str,
+    *,
+    rows_total: int,
+    new: tuple[Columns, Sequence[Sequence[Any]]],
+    changed: tuple[Columns, Sequence[Sequence[Any]]],
+    conflict: str,
+    taken: str,
+    now: Sequence[str] = ("created_at", "updated_at"),
+    touch: str = "updated_at",
+) -> WriteCounts:
+    """A batch's write: INSERT the new rows, UPDATE the changed ones (the first column is the
+    key) and count what happened. The kind's check found the new rows' natural keys free; one
+    taken since (`conflict` makes the INSERT skip it) means another user wrote meanwhile, and
+    the import stops with `taken` rather than write half of it."""
+    created = insert_rows(table, new[0], new[1], now=now, conflict=conflict)
+    if len(created) != len(new[1]):
+        raise WriteConflict(taken)
+    updated = update_changed(table, changed[0], changed[1], touch=touch)
+    return WriteCounts(
+        created=len(created),
+        updated=len(updated),
+        unchanged=rows_total - len(created) - len(updated),
+    )
 
 
 def next_ids(table: str, count: int) -> list[int]:

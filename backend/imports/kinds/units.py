@@ -20,7 +20,7 @@ from backend.imports.kinds.common import (
     orgs_by_code,
     provided,
 )
-from backend.imports.kinds.sql import fetch, insert_rows, update_changed
+from backend.imports.kinds.sql import fetch, upsert
 from backend.imports.spec import Column, ImportContext, ParsedRow, RowIssue, WriteCounts
 from backend.orgs.models import PartyOrg
 from backend.units.models import PartyOrgStatus, UnitKind
@@ -202,20 +202,13 @@ class UnitsImport:
                 new_rows.append(fields)
             else:
                 changed_rows.append((current["id"], *fields))
-        created = insert_rows(
+        return upsert(
             "units_unit",
-            _FIELDS,
-            new_rows,
-            now=("created_at", "updated_at"),
+            rows_total=len(rows),
+            new=(_FIELDS, new_rows),
+            changed=((("id", "bigint"), *_FIELDS), changed_rows),
             conflict="ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING",
-        )
-        if len(created) != len(new_rows):
-            raise WriteConflict("导入期间有其他操作登记了相同统一社会信用代码的单位，请重新导入。")
-        updated = update_changed("units_unit", (("id", "bigint"), *_FIELDS), changed_rows)
-        return WriteCounts(
-            created=len(created),
-            updated=len(updated),
-            unchanged=len(changed_rows) - len(updated),
+            taken="导入期间有其他操作登记了相同统一社会信用代码的单位，请重新导入。",
         )
 
 
