@@ -37,7 +37,7 @@ from backend.exports.writers import CONTENT_TYPES, open_writer
 from backend.files.services import stored_file_save
 from backend.jobs.models import ACTIVE_STATES, Job
 from backend.jobs.progress import JobProgress
-from backend.jobs.runner import JobBusy, job_lock
+from backend.jobs.runner import job_held
 from backend.jobs.services import job_fail, job_start, job_succeed
 from backend.orgs.models import PartyOrg
 
@@ -185,9 +185,7 @@ def export_fail(job_id: int, reason: str) -> None:
 def run_export(job_id: int) -> Job:
     """Run a queued export job to the end in this process. A job already finished is returned
     as it is (a late redelivery); one another worker holds raises JobBusy."""
-    with job_lock(job_id) as acquired:
-        if not acquired:
-            raise JobBusy(f"export job {job_id} is running in another worker")
+    with job_held(job_id):
         job = Job.objects.select_related("requested_by").get(pk=job_id)
         if job.state not in ACTIVE_STATES:
             return job

@@ -39,6 +39,7 @@ from backend.imports.spec import (
 )
 from backend.jobs.models import Job
 from backend.jobs.progress import JobProgress
+from backend.jobs.runner import job_held
 from backend.jobs.services import job_fail, job_start, job_succeed
 
 logger = logging.getLogger("dangjian.imports")
@@ -184,7 +185,13 @@ class ImportRun:
 
 def import_run(job_id: int) -> Job:
     """Run the import job to its end: succeeded (with its counts, issues and report) or failed
-    with a reason. A job already finished is returned as it is."""
+    with a reason. A job already finished is returned as it is (a late redelivery); one another
+    worker holds raises JobBusy."""
+    with job_held(job_id):
+        return _import_run(job_id)
+
+
+def _import_run(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.state not in ("queued", "running"):
         return job

@@ -40,14 +40,22 @@ def job_lock(job_id: int) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(hashtext(%s), %s)", key)
 
 
+@contextmanager
+def job_held(job_id: int) -> Iterator[None]:
+    """Hold the job's lock for the block, or raise JobBusy: another worker runs it (a duplicate
+    or redelivered message), and the task should try again later."""
+    with job_lock(job_id) as acquired:
+        if not acquired:
+            raise JobBusy(f"job {job_id} is running in another worker")
+        yield
+
+
 def job_run(job_id: int, steps: Sequence[JobStep]) -> Job:
     """Run every step, committing each with its progress. A job already finished is returned as
     it is (a late redelivery does nothing); one held by another worker raises JobBusy. A step
     that raises leaves the job running, its earlier steps committed, for the caller to retry
     (which starts again from the first step) or to fail."""
-    with job_lock(job_id) as acquired:
-        if not acquired:
-            raise JobBusy(f"job {job_id} is running in another worker")
+    with job_held(job_id):
         job = Job.objects.get(pk=job_id)
         if job.state not in ACTIVE_STATES:
             return job
