@@ -2,7 +2,9 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import psycopg
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
@@ -42,3 +44,25 @@ def current_scope_code() -> str:
     if isinstance(tenant, District):
         return tenant.code
     return get_public_schema_name()
+
+
+def current_schema_name() -> str:
+    """The schema this connection works in (a district's, or public): for names that must be
+    unique per schema, such as advisory-lock keys and signed download tokens."""
+    return str(connection.schema_name)  # type: ignore[attr-defined]
+
+
+# Connection parameters Django passes that are not libpq keywords.
+_DJANGO_ONLY = ("cursor_factory", "context", "prepare_threshold")
+
+
+def side_connection() -> psycopg.Connection[Any]:
+    """A second, autocommitting connection to the same database and the current schema, for
+    what must commit on its own while this connection's transaction is open (a long import's
+    progress, a VACUUM). The caller closes it."""
+    params: dict[str, Any] = connection.get_connection_params()
+    for key in _DJANGO_ONLY:
+        params.pop(key, None)
+    side = psycopg.connect(**params, autocommit=True)
+    side.execute("SELECT set_config('search_path', %s, false)", [current_schema_name()])
+    return side

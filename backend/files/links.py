@@ -10,10 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.utils import timezone
 
 from backend.files.models import StoredFile
+from tenants.context import current_schema_name
 
 _SALT = "dangjian.files.download"
 
@@ -30,13 +30,9 @@ def _ttl() -> timedelta:
     return timedelta(seconds=int(settings.DANGJIAN_DOWNLOAD_LINK_TTL))
 
 
-def _schema() -> str:
-    return str(connection.schema_name)  # type: ignore[attr-defined]
-
-
 def download_link(file: StoredFile, user: Any) -> DownloadLink:
     """A link for `user` to download `file` from this district's host."""
-    token = signing.dumps({"f": file.pk, "u": user.pk, "s": _schema()}, salt=_SALT)
+    token = signing.dumps({"f": file.pk, "u": user.pk, "s": current_schema_name()}, salt=_SALT)
     expires_at = timezone.now() + _ttl()
     if file.expires_at is not None:
         expires_at = min(expires_at, file.expires_at)
@@ -52,7 +48,7 @@ def linked_file(token: str, user: Any) -> StoredFile | None:
         claims = signing.loads(token, salt=_SALT, max_age=_ttl())
     except signing.BadSignature:  # SignatureExpired included
         return None
-    if not isinstance(claims, dict) or claims.get("s") != _schema():
+    if not isinstance(claims, dict) or claims.get("s") != current_schema_name():
         return None
     if claims.get("u") is None or claims.get("u") != getattr(user, "pk", None):
         return None

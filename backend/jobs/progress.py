@@ -11,21 +11,9 @@ from types import TracebackType
 from typing import Any
 
 import psycopg
-from django.db import connection
 from psycopg.types.json import Jsonb
 
-# Connection parameters Django passes that are not libpq keywords.
-_DJANGO_ONLY = ("cursor_factory", "context", "prepare_threshold")
-
-
-def side_connection() -> psycopg.Connection[Any]:
-    """An autocommitting connection to this database, in the current schema."""
-    params: dict[str, Any] = connection.get_connection_params()
-    for key in _DJANGO_ONLY:
-        params.pop(key, None)
-    side = psycopg.connect(**params, autocommit=True)
-    side.execute("SELECT set_config('search_path', %s, false)", [connection.schema_name])  # type: ignore[attr-defined]
-    return side
+from tenants.context import side_connection
 
 
 class JobProgress:

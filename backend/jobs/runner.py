@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from backend.jobs import services
 from backend.jobs.models import ACTIVE_STATES, Job
+from tenants.context import current_schema_name
 
 logger = logging.getLogger("dangjian.jobs")
 
@@ -28,7 +29,7 @@ class JobStep:
 def job_lock(job_id: int) -> Iterator[bool]:
     """A session-level advisory lock on the job in this schema. A worker that dies loses its
     connection and with it the lock, so a redelivery can take over."""
-    key = (f"{connection.schema_name}.jobs_job", job_id % 2_147_483_647)  # type: ignore[attr-defined]
+    key = (f"{current_schema_name()}.jobs_job", job_id % 2_147_483_647)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s), %s)", key)
         acquired = bool(cursor.fetchone()[0])

@@ -6,10 +6,7 @@ autovacuum off (this machine's), hundreds of such clones made each later clone s
 thousands of dead catalog rows: provisioning took 26–62 s late in the suite against 2.7 s alone.
 VACUUM cannot run inside a transaction, so it goes through a connection of its own."""
 
-from typing import Any
-
-import psycopg
-from django.db import connection
+from tenants.context import side_connection
 
 CATALOGS = (
     "pg_class",
@@ -37,11 +34,7 @@ DEAD_ROWS_THRESHOLD = 200
 
 class CatalogVacuum:
     def __init__(self) -> None:
-        params: dict[str, Any] = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        params.pop("prepare_threshold", None)
-        self.conn = psycopg.connect(**params, autocommit=True)
+        self.conn = side_connection()
 
     def dead_rows(self) -> int:
         row = self.conn.execute(
