@@ -14,13 +14,14 @@ from strawberry.types import Info
 
 from backend.access.guards import access_of
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
-from backend.common.graphql.errors import UserError, mutation_payload
+from backend.common.graphql.errors import UserError
 from backend.common.graphql.fields import model_type
 from backend.common.graphql.node import DistrictNode, node_pk
 from backend.common.graphql.permissions import DISTRICT_WRITE, IsDistrictUser
 from backend.exports import selectors, services
 from backend.exports.spec import ExportFilters, ExportFormat, ExportKindCode
 from backend.files.graphql import DownloadLinkType, download_link_type
+from backend.jobs.graphql import job_payload
 from backend.jobs.models import Job, JobState
 from backend.members.models import MemberCategory
 from backend.orgs.graphql import load_org
@@ -179,20 +180,14 @@ class ExportsMutation:
         ),
     )
     def start_export(self, info: Info, input: ExportInput) -> StartExportPayload:
-        created: list[bool] = []
-
-        def start() -> Job:
-            job, is_new = services.export_request(
+        return job_payload(
+            StartExportPayload,
+            lambda: services.export_request(
                 request=_request(info, input),
                 user=info.context.request.user,
                 access=access_of(info),
-            )
-            created.append(is_new)
-            return job
-
-        payload = mutation_payload(StartExportPayload, "job", start)
-        payload.created = created[0] if created else None
-        return payload
+            ),
+        )
 
 
 QUERIES: tuple[type, ...] = (ExportsQuery,)

@@ -3,7 +3,7 @@ mutations that ask for it."""
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import strawberry
 import strawberry_django
@@ -85,13 +85,18 @@ class JobPayload:
     errors: list[UserError]
 
 
-P = TypeVar("P", bound=JobPayload)
+class _JobPayloadLike(Protocol):
+    created: bool | None
+
+
+P = TypeVar("P", bound=_JobPayloadLike)
 
 
 def job_payload(payload_type: type[P], request: Callable[[], tuple[Job, bool]]) -> P:
     """Run a job request (a service returning the job and whether it is new); its validation
-    errors become the payload's errors, with job and created null. `payload_type` is JobPayload
-    or a subclass named for its mutation (the API's type names stay as they were published)."""
+    errors become the payload's errors, with job and created null. `payload_type` is JobPayload,
+    a subclass named for its mutation (the API's type names stay as they were published), or a
+    payload of the same fields whose job has a type of its own (StartExportPayload)."""
     created: list[bool] = []
 
     def job() -> Job:
