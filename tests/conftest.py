@@ -21,6 +21,7 @@ from tests.support.graphql_client import GraphQLClient
 from tests.support.member_work import seed_member_work
 from tests.support.seed import PASSWORD, SeededDistrict, seed_district
 from tests.support.server import running_server
+from tests.support.worker import worker  # noqa: F401 (a module-scoped fixture for worker tests)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import csv
 import io
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,11 @@ from backend.members.personal_data import id_number_hash
 from tenants.context import in_district
 from tests.support.committed_db import db  # noqa: F401 (the fixture)
 from tests.support.server import database_url
-from tests.support.worker import running_worker, wait_for
+from tests.support.worker import wait_for
 
 pytestmark = pytest.mark.usefixtures("db")
 
 ROWS = 40
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with running_worker(tmp_path_factory.mktemp("import-worker")) as process:
-        yield process
 
 
 def _job(job_id: int) -> Job:

@@ -8,7 +8,6 @@ member metrics' step reads, so the worker commits the steps before it and then w
 
 import os
 import signal
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,18 +29,12 @@ from tenants.models import District, DistrictMetric
 from tests.metrics.support import compute_metrics
 from tests.support.committed_db import db  # noqa: F401 (the fixture)
 from tests.support.server import database_url
-from tests.support.worker import running_worker, wait_for
+from tests.support.worker import wait_for
 
 pytestmark = pytest.mark.usefixtures("db")
 
 LOCKED_TABLE = "activities_activityparticipation"
 LOCKED_STEP = "participation_rate"
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with running_worker(tmp_path_factory.mktemp("worker")) as process:
-        yield process
 
 
 def _job(job_id: int) -> Job:

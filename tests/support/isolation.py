@@ -2,6 +2,7 @@
 hands its users, one `Case` per root field or mutation called on alpha's host with beta's values,
 and the expected empty answers. Apps add their cases in tests/<app>/isolation_cases.py."""
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -10,6 +11,7 @@ from typing import Any
 
 from backend.members.id_numbers import make_id_number
 from tests.conftest import global_id
+from tests.support.district_rows import global_ids_of
 from tests.support.seed import SeededDistrict
 
 ERRORS = "errors { field code message }"
@@ -133,6 +135,17 @@ def found(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
         assert data[name]["totalCount"] > 0, data
         assert any("CANARYALPHA" in n for n in names), names
         assert not any("CANARYBETA" in n for n in names), names
+
+    return check
+
+
+def alpha_ids_only(name: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
+    """A connection of the user's own rows: some of alpha's global IDs, none of beta's."""
+
+    def check(data: dict[str, Any], _v: dict[str, Any]) -> None:
+        assert data[name]["totalCount"] >= 1, data
+        assert global_ids_of(json.dumps(data), "alpha"), data
+        assert global_ids_of(json.dumps(data), "beta") == [], data
 
     return check
 

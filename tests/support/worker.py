@@ -9,7 +9,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 from django.conf import settings
 
 from tests.support.broker import purge_queue
@@ -69,3 +71,11 @@ def wait_for(predicate: object, *, seconds: float, what: str, log: Path | None =
             tail = log.read_text()[-4000:] if log else ""
             raise AssertionError(f"timed out waiting for {what}\n{tail}")
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real worker for one test module (import this fixture into the module). Not for the
+    session: it would run the jobs other tests enqueue while they run them in-process."""
+    with running_worker(tmp_path_factory.mktemp("worker")) as process:
+        yield process
