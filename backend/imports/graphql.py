@@ -14,7 +14,6 @@ from strawberry import relay
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from backend.access.guards import access_of
 from backend.common.graphql.connection import DjangoCursorConnection, page_connection
 from backend.common.graphql.errors import UserError, mutation_payload
 from backend.common.graphql.fields import model_type
@@ -24,6 +23,7 @@ from backend.files.graphql import DownloadLinkType, download_link_type
 from backend.files.models import StoredFile
 from backend.imports import selectors, services
 from backend.imports.models import ImportIssue
+from backend.jobs.graphql import readable_jobs
 from backend.jobs.models import Job, JobState
 
 
@@ -45,10 +45,7 @@ class ImportModeEnum(Enum):
 
 def _visible(queryset: QuerySet[Job], info: Info) -> QuerySet[Job]:
     """Your own imports; every import for readers of the whole district."""
-    queryset = queryset.filter(kind__startswith=services.KIND_PREFIX)
-    if access_of(info).read_paths is None:
-        return queryset
-    return queryset.filter(requested_by_id=info.context.request.user.pk)
+    return readable_jobs(queryset.filter(kind__startswith=services.KIND_PREFIX), info)
 
 
 @model_type(

@@ -30,15 +30,18 @@ def show_as_job(*kinds: str) -> None:
     _SHOWN_KINDS.update(kinds)
 
 
-def visible_jobs(queryset: QuerySet[Job], info: Info) -> QuerySet[Job]:
-    """The district's rule: jobs of the kinds shown as Job; readers of the whole district see
-    every such job, others the jobs they asked for. It reads the reader's grants, so it is for
-    the district schema only; the platform's job fields (tenants.graphql) resolve their jobs by
-    their own rule."""
-    queryset = queryset.filter(kind__in=sorted(_SHOWN_KINDS))
+def readable_jobs(queryset: QuerySet[Job], info: Info) -> QuerySet[Job]:
+    """The district's rule for jobs: readers of the whole district see every job, others the
+    jobs they asked for. It reads the reader's grants, so it is for the district schema only;
+    the platform's job fields (tenants.graphql) resolve their jobs by their own rule."""
     if access_of(info).read_paths is None:
         return queryset
     return queryset.filter(requested_by_id=info.context.request.user.pk)
+
+
+def visible_jobs(queryset: QuerySet[Job], info: Info) -> QuerySet[Job]:
+    """What the generic Job type shows: readable jobs of the kinds shown as Job."""
+    return readable_jobs(queryset.filter(kind__in=sorted(_SHOWN_KINDS)), info)
 
 
 @model_type(
